@@ -1,0 +1,66 @@
+"""The extraction pipeline: image bytes -> Record. Pure orchestration, no AWS."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from .engines.base import Engine
+from .errors import NoMrzFound, UnreadableMrz
+from .imaging.load import load_image
+from .mrz import MrzResult, read_mrz
+from .record import Record
+from .settings import Settings
+
+FIELDS_ALL = "all"
+FIELDS_MRZ = "mrz"
+
+
+def extract(
+    data: bytes,
+    *,
+    engine: Engine,
+    settings: Settings,
+    fields: str = FIELDS_ALL,
+    today: date | None = None,
+) -> Record:
+    """Extract one document from image bytes.
+
+    Raises a BadInput subclass for unusable input (the caller records a failure) and a
+    ServiceError subclass when an OCR service is down (the caller retries later).
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    image = load_image(data, max_bytes=settings.max_input_bytes, max_pixels=settings.max_pixels)
+    timings["decode"] = (time.perf_counter() - started) * 1000
+
+    mrz_started = time.perf_counter()
+    best: MrzResult | None = None
+    best_reading = None
+    for reading in engine.mrz_candidates(image):
+        try:
+            result = read_mrz(reading.lines, today=today)
+        except UnreadableMrz:
+            continue
+        if best is None or result.score > best.score:
+            best, best_reading = result, reading
+        if result.info.valid:
+            break
+    timings["mrz"] = (time.perf_counter() - mrz_started) * 1000
+    if best is None:
+        raise NoMrzFound("no machine-readable zone could be read in the image")
+
+    record = Record(
+        fields=dict(best.fields),
+        confidence=dict(best.confidence),
+        warnings=list(best.warnings),
+        mrz=best.info,
+        engine=engine.name,
+    )
+    if fields == FIELDS_ALL:
+        # The visual zone stage (date of issue, place of birth, authority) plugs in here,
+        # given the image, the MRZ geometry (best_reading.geometry) and the record.
+        pass
+    timings["total"] = (time.perf_counter() - started) * 1000
+    record.timings_ms = timings
+    return record

@@ -1,0 +1,38 @@
+"""What OCR engines hand to the parsers: text lines with per-character evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class OcrChar:
+    """One recognised character and the recogniser's runners-up at the same place.
+
+    `alternatives` are (character, probability) pairs other than `char`, best first; the MRZ
+    corrector searches them when check digits fail. Engines that give no per-character
+    evidence (OCR.Space) leave them empty and report a flat confidence.
+    """
+
+    char: str
+    confidence: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class OcrLine:
+    """One line of text as read, top to bottom order within a page.
+
+    `box` is (x0, y0, x1, y1) in the coordinates of the (upright, deskewed) page image the
+    engine worked on, or None when unknown.
+    """
+
+    text: str
+    chars: list[OcrChar] = field(default_factory=list)
+    box: tuple[float, float, float, float] | None = None
+    confidence: float = 1.0
+
+    @classmethod
+    def plain(cls, text: str, confidence: float = 1.0, box=None) -> "OcrLine":
+        """A line from an engine without per-character evidence."""
+        return cls(text=text, chars=[OcrChar(c, confidence) for c in text], box=box, confidence=confidence)
