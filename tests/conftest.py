@@ -11,4 +11,5 @@ sys.path.insert(0, str(ROOT))  # so tests can import functions.* and bench helpe
 
 pytest_plugins = [
     "support.paths",
+    "support.postgres",
 ]
