@@ -23,6 +23,9 @@ class Settings:
     ocrspace_endpoint: str = "https://api.ocr.space/parse/image"
     ocrspace_timeout_s: float = 20.0
     ocrspace_max_retries: int = 3
+    # Total time the client may spend on one page, retries included: keep it below the
+    # function's timeout (the API function has API Gateway's 29 s).
+    ocrspace_deadline_s: float = 50.0
     ocrspace_max_upload_bytes: int = 1024 * 1024  # free plan limit
     # Input limits: bytes of the file, and decoded pixels (decompression bombs).
     max_input_bytes: int = 20 * 1024 * 1024
@@ -43,6 +46,7 @@ class Settings:
             "ocrspace_endpoint": "OCRSPACE_ENDPOINT",
             "ocrspace_timeout_s": "OCRSPACE_TIMEOUT_S",
             "ocrspace_max_retries": "OCRSPACE_MAX_RETRIES",
+            "ocrspace_deadline_s": "OCRSPACE_DEADLINE_S",
             "ocrspace_max_upload_bytes": "OCRSPACE_MAX_UPLOAD_BYTES",
             "max_input_bytes": "MAX_INPUT_BYTES",
             "max_pixels": "MAX_PIXELS",
