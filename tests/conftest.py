@@ -10,6 +10,7 @@ REAL_SAMPLES = ROOT.parent / "shared" / "samples" / "real"
 sys.path.insert(0, str(ROOT))  # so tests can import functions.* and bench helpers by path
 
 pytest_plugins = [
+    "support.aws",
     "support.fake_ocrspace",
     "support.paths",
     "support.postgres",
