@@ -1,0 +1,366 @@
+"""Corrections: field-type maps, the country table as referee, and a check-digit search.
+
+The search only accepts a reading in which every check digit (the composite too) agrees, and
+prefers the fewest and most probable changes. When another reading that also satisfies every
+check is about as likely, the fields where the two differ are reported as ambiguous rather
+than silently picking one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations, product
+
+from ..record import Correction
+from .cells import Cell
+from .charmaps import ALNUM_CONFUSIONS, DIGIT_CONFUSIONS, DIGIT_TO_LETTER, LETTER_CONFUSIONS, LETTER_TO_DIGIT
+from .checkdigit import is_mrz_char
+from .checks import covered_positions, digit_value, evaluate, position_weights, weighted_value
+from .countries import is_known_country
+from .dates import parse_yymmdd
+from .formats import DIGIT_KINDS, LETTER_KINDS, CheckSpec, Layout
+
+MAX_CHANGES_PER_CHECK = 2
+# Below this recogniser confidence (or after a field-type map, which lowers it) a character
+# of a country code may be settled by the country table.
+UNSURE_CONFIDENCE = 0.85
+# More changes than this in one reading is no longer a correction but a different text:
+# the checks then stay failed and the fields flagged.
+MAX_TOTAL_CHANGES = 3
+MAX_CANDIDATES_PER_POSITION = 4
+# Readings whose costs differ by less than this are "about equally likely".
+AMBIGUITY_MARGIN = 1.0
+# Variants kept per check and per residue of the composite sum in the joint search.
+KEEP_PER_CHECK = 20
+KEEP_PER_RESIDUE = 8
+
+Position = tuple[int, int]
+
+
+def _set(lines: list[list[Cell]], line: int, pos: int, char: str, confidence: float | None = None) -> None:
+    old = lines[line][pos]
+    lines[line][pos] = Cell(char, old.confidence if confidence is None else confidence, old.alternatives, old.inserted)
+
+
+def apply_field_types(lines: list[list[Cell]], layout: Layout, kinds: list[list[str]]) -> list[Correction]:
+    """Digits where only digits belong, letters where only letters belong."""
+    corrections = []
+    filler_digits = {(c.line, c.position) for c in layout.checks if c.filler_allowed}
+    if layout.overflow_field:
+        number_check = layout.check("document_number")
+        filler_digits.add((number_check.line, number_check.position))
+    for line_index, cells in enumerate(lines):
+        for pos, cell in enumerate(cells):
+            kind = kinds[line_index][pos]
+            char = cell.char
+            if kind in DIGIT_KINDS:
+                if char == "K" and (line_index, pos) in filler_digits:
+                    new, reason = "<", "filler"
+                else:
+                    new, reason = LETTER_TO_DIGIT.get(char, char), "field_type"
+            elif kind in LETTER_KINDS:
+                new, reason = DIGIT_TO_LETTER.get(char, char), "field_type"
+            else:
+                new, reason = char, ""
+            if new != char:
+                # The OCR was wrong here: whatever it was sure of, it is less sure now.
+                _set(lines, line_index, pos, new, min(cell.confidence, 0.9) * 0.9)
+                corrections.append(Correction(line_index, pos, char, new, reason))
+    return corrections
+
+
+def fix_country_code(lines: list[list[Cell]], line: int, start: int, length: int) -> list[Correction]:
+    """When a code is not in the table and the OCR was unsure of some of its characters, the
+    single nearest reading that is in the table wins (never a guess between two)."""
+    cells = lines[line][start : start + length]
+    code = "".join(c.char for c in cells)
+    if is_known_country(code.rstrip("<")):
+        return []
+    options = []
+    for cell in cells:
+        # Only characters the OCR was unsure of may change: a code read clearly stays as read
+        # (and is flagged unknown) even if a known code is one letter away.
+        unsure = cell.confidence < UNSURE_CONFIDENCE or cell.alternatives or cell.char == "K"
+        alts = [a for a, _ in cell.alternatives if a.isalpha() or a == "<"]
+        alts += [a for a in LETTER_CONFUSIONS.get(cell.char, "") if a not in alts]
+        options.append([(cell.char, 0)] + ([(a, 1) for a in alts] if unsure else []))
+    found = []
+    for combo in product(*options):
+        changes = sum(cost for _, cost in combo)
+        if 0 < changes <= 2:
+            candidate = "".join(c for c, _ in combo)
+            stripped = candidate.rstrip("<")
+            if "<" not in stripped and is_known_country(stripped):
+                found.append((changes, candidate))
+    if not found:
+        return []
+    best = min(c for c, _ in found)
+    winners = {cand for c, cand in found if c == best}
+    if len(winners) != 1:
+        return []
+    (winner,) = winners
+    corrections = []
+    for offset, (old, new) in enumerate(zip(code, winner)):
+        if old != new:
+            _set(lines, line, start + offset, new, 0.6)
+            corrections.append(Correction(line, start + offset, old, new, "field_type"))
+    return corrections
+
+
+# --- the check-digit search ------------------------------------------------------------
+
+
+def _candidates(
+    cell: Cell, kind: str, between_digits: bool = False, digit_misreads: bool = True
+) -> list[tuple[str, float]]:
+    """Other characters this cell may really be, with a cost (lower = more likely).
+
+    `between_digits`: both neighbours in the field are digits, where a letter is more likely
+    a misread digit than the other way round (document numbers are letters then digits).
+    """
+    confidence = min(max(cell.confidence, 0.01), 1.0)
+    allowed = (lambda c: c.isdigit()) if kind in DIGIT_KINDS else (lambda c: is_mrz_char(c) and c != "<")
+    options: dict[str, float] = {}
+    for alt, probability in cell.alternatives:
+        if allowed(alt) and alt != cell.char:
+            cost = min(max(math.log(confidence / max(probability, 1e-3)), 0.05), 4.0)
+            options[alt] = min(options.get(alt, 9.0), cost)
+    # Digit/digit misreads are rarer than look-alike letter/digit ones: they cost more, and
+    # the ambiguity margin makes a look-alike fix that competes with one stay flagged.
+    confusions = [(alt, 1.0) for alt in DIGIT_CONFUSIONS.get(cell.char, "")] if digit_misreads else []
+    if kind not in DIGIT_KINDS:
+        confusions += [(alt, 0.5) for alt in ALNUM_CONFUSIONS.get(cell.char, "")]
+    for alt, base in confusions:
+        if alt not in options:
+            cost = base + confidence
+            if between_digits and kind not in DIGIT_KINDS and base < 1.0:
+                cost = 0.3 + confidence * 0.5 if alt.isdigit() else 1.5 + confidence
+            options[alt] = cost
+    ranked = sorted(options.items(), key=lambda kv: kv[1])
+    return ranked[:MAX_CANDIDATES_PER_POSITION]
+
+
+def _between_digits(texts: list[str], position: Position, field: list[Position]) -> bool:
+    line, pos = position
+    inside = set(field)
+    neighbours = [texts[line][p] for p in (pos - 1, pos + 1) if (line, p) in inside]
+    return bool(neighbours) and all(c.isdigit() for c in neighbours)
+
+
+@dataclass
+class Variant:
+    changes: tuple[tuple[Position, str], ...]
+    cost: float
+    composite_delta: int = 0  # change of the composite's weighted sum, mod 10
+    printed: int | None = None  # for the composite digit itself: the digit it now reads
+
+
+@dataclass
+class SearchOutcome:
+    changes: dict[Position, str] = field(default_factory=dict)
+    ambiguous_positions: set[Position] = field(default_factory=set)
+    searched: bool = False
+
+
+def _texts(lines: list[list[Cell]]) -> list[str]:
+    return ["".join(c.char for c in cells) for cells in lines]
+
+
+def _group_variants(
+    check: CheckSpec,
+    lines: list[list[Cell]],
+    kinds: list[list[str]],
+    composite_weights: dict[Position, int],
+    date_spans: list[tuple[int, int, int]],
+) -> list[Variant]:
+    """Readings of one check's field (and digit) that satisfy it, cheapest first."""
+    texts = _texts(lines)
+    covered = covered_positions(check)
+    digit_at = (check.line, check.position)
+    weights = position_weights(check)
+    positions = covered + [digit_at]
+    options = {p: _candidates(lines[p[0]][p[1]], kinds[p[0]][p[1]], _between_digits(texts, p, covered)) for p in positions}
+    options = {p: o for p, o in options.items() if o}
+    base_sum = sum(weighted_value(texts[l][p]) * weights[(l, p)] for l, p in covered)
+    printed_now = texts[check.line][check.position]
+    date_positions = {(line, i) for line, start, end in date_spans for i in range(start, end)}
+
+    # Per candidate: (position, char, cost, change of this check's sum, change of the composite's).
+    moves = {
+        p: [
+            (
+                p,
+                char,
+                cost,
+                (weighted_value(char) - weighted_value(texts[p[0]][p[1]])) * weights.get(p, 0),
+                (weighted_value(char) - weighted_value(texts[p[0]][p[1]])) * composite_weights.get(p, 0),
+            )
+            for char, cost in opts
+        ]
+        for p, opts in options.items()
+    }
+
+    def passes(picks) -> bool:
+        total = base_sum
+        printed = printed_now
+        for p, char, _, own, _ in picks:
+            if p == digit_at:
+                printed = char
+            else:
+                total += own
+        if check.filler_allowed and printed == "<":
+            changed = {p: char for p, char, *_ in picks}
+            return all(changed.get(p, texts[p[0]][p[1]]) == "<" for p in covered)
+        return printed.isdigit() and total % 10 == int(printed)
+
+    def dates_valid(picks) -> bool:
+        if not any(p in date_positions for p, *_ in picks):
+            return True
+        changed = {p: char for p, char, *_ in picks}
+        for line, start, end in date_spans:
+            if any(p[0] == line and start <= p[1] < end for p in changed):
+                text = "".join(changed.get((line, i), texts[line][i]) for i in range(start, end))
+                if parse_yymmdd(text) is None:
+                    return False
+        return True
+
+    variants = []
+    max_changes = MAX_CHANGES_PER_CHECK
+    if passes(()):
+        variants.append(Variant((), 0.0, 0))
+        # A field its own check accepts changes only to satisfy the composite: one change.
+        max_changes = 1
+    for count in range(1, max_changes + 1):
+        for chosen in combinations(sorted(moves), count):
+            for picks in product(*(moves[p] for p in chosen)):
+                if passes(picks) and dates_valid(picks):
+                    variants.append(
+                        Variant(
+                            tuple((p, char) for p, char, *_ in picks),
+                            sum(m[2] for m in picks),
+                            sum(m[4] for m in picks) % 10,
+                        )
+                    )
+    variants.sort(key=lambda v: v.cost)
+    return variants[:KEEP_PER_CHECK]
+
+
+def _free_variants(
+    positions: list[Position], lines: list[list[Cell]], kinds: list[list[str]], composite_weights: dict[Position, int]
+) -> list[Variant]:
+    """Positions only the composite covers (optional data): at most one change.
+
+    Any such change can fix any composite residue, so these compete with the changes in
+    checked fields on cost alone; a tie between them is reported as ambiguous.
+    """
+    texts = _texts(lines)
+    variants = [Variant((), 0.0, 0)]
+    for p in positions:
+        cell = lines[p[0]][p[1]]
+        neighbours = [texts[p[0]][q] for q in (p[1] - 1, p[1] + 1) if (p[0], q) in set(positions)]
+        between_digits = bool(neighbours) and all(c.isdigit() for c in neighbours)
+        # Only look-alike swaps and the recogniser's own runners-up: with a digit/digit
+        # misread allowed, some change here would satisfy almost any composite.
+        for char, cost in _candidates(cell, kinds[p[0]][p[1]], between_digits, digit_misreads=False):
+            change_delta = (weighted_value(char) - weighted_value(cell.char)) * composite_weights[p] % 10
+            variants.append(Variant(((p, char),), cost, change_delta))
+    return variants
+
+
+def _digit_variants(check: CheckSpec, lines: list[list[Cell]]) -> list[Variant]:
+    cell = lines[check.line][check.position]
+    variants = []
+    if digit_value(cell.char) is not None:
+        variants.append(Variant((), 0.0, printed=int(cell.char)))
+    for char, cost in _candidates(cell, "digit"):
+        variants.append(Variant((((check.line, check.position), char),), cost, printed=int(char)))
+    return variants
+
+
+def _differing_positions(a: list[Variant], b: list[Variant]) -> set[Position]:
+    changes_a = {p: c for v in a for p, c in v.changes}
+    changes_b = {p: c for v in b for p, c in v.changes}
+    return {p for p in set(changes_a) | set(changes_b) if changes_a.get(p) != changes_b.get(p)}
+
+
+def search(lines: list[list[Cell]], layout: Layout, checks: list[CheckSpec], kinds: list[list[str]]) -> SearchOutcome:
+    """The cheapest set of changes that makes every check pass, if one is clearly best."""
+    texts = _texts(lines)
+    if all(evaluate(c, texts).ok for c in checks):
+        return SearchOutcome()
+    outcome = SearchOutcome(searched=True)
+    date_spans = [(f.line, f.start, f.end) for f in layout.fields if f.kind == "date"]
+    composite = next((c for c in checks if c.name == layout.composite), None)
+    simple = [c for c in checks if c is not composite]
+    composite_weights = position_weights(composite) if composite else {}
+    groups = [_group_variants(c, lines, kinds, composite_weights, date_spans) for c in simple]
+
+    if composite is None:
+        # No joint check: each check settles its own field.
+        for variants in groups:
+            _settle_alone(variants, outcome)
+        return outcome
+    if any(not g for g in groups):
+        # A check no reading satisfies: nothing is confirmed, the text stays as read.
+        return outcome
+
+    in_groups = {p for c in simple for p in covered_positions(c) + [(c.line, c.position)]}
+    free = [p for p in covered_positions(composite) if p not in in_groups]
+    groups.append(_free_variants(free, lines, kinds, composite_weights))
+    base = sum(weighted_value(texts[l][p]) * w for (l, p), w in composite_weights.items())
+
+    # Joint search over the composite's residue: keep the cheapest few per residue.
+    states: dict[int, list[tuple[float, list[Variant]]]] = {base % 10: [(0.0, [])]}
+    for variants in groups:
+        next_states: dict[int, list[tuple[float, list[Variant]]]] = {}
+        for residue, partials in states.items():
+            for cost, chosen in partials:
+                for variant in variants:
+                    key = (residue + variant.composite_delta) % 10
+                    next_states.setdefault(key, []).append((cost + variant.cost, chosen + [variant]))
+        states = {r: sorted(p, key=lambda x: x[0])[:KEEP_PER_RESIDUE] for r, p in next_states.items()}
+
+    readings = []
+    for digit in _digit_variants(composite, lines):
+        for cost, chosen in states.get(digit.printed, []):
+            readings.append((cost + digit.cost, chosen + [digit]))
+    readings.sort(key=lambda r: r[0])
+    if not readings or not _acceptable(readings[0][1], checks):
+        return outcome
+    best_cost, best = readings[0]
+    for position, char in (pc for v in best for pc in v.changes):
+        outcome.changes[position] = char
+    for cost, other in readings[1:]:
+        if cost - best_cost >= AMBIGUITY_MARGIN:
+            break
+        outcome.ambiguous_positions |= _differing_positions(best, other)
+    return outcome
+
+
+def _acceptable(reading: list[Variant], checks: list[CheckSpec]) -> bool:
+    """Few enough changes to be a correction, and at most one printed check digit rewritten:
+    rewriting two (a field's and the composite) would make the data confirm itself."""
+    changes = [p for v in reading for p, _ in v.changes]
+    digits = {(c.line, c.position) for c in checks}
+    return len(changes) <= MAX_TOTAL_CHANGES and sum(p in digits for p in changes) <= 1
+
+
+def _settle_alone(variants: list[Variant], outcome: SearchOutcome) -> None:
+    if not variants:
+        return
+    best = variants[0]
+    for position, char in best.changes:
+        outcome.changes[position] = char
+    for other in variants[1:]:
+        if other.cost - best.cost >= AMBIGUITY_MARGIN:
+            break
+        outcome.ambiguous_positions |= _differing_positions([best], [other])
+
+
+def apply_search(lines: list[list[Cell]], outcome: SearchOutcome) -> list[Correction]:
+    corrections = []
+    for (line, pos), char in sorted(outcome.changes.items()):
+        corrections.append(Correction(line, pos, lines[line][pos].char, char, "check_digit"))
+        _set(lines, line, pos, char, 0.9)
+    return corrections

@@ -1,0 +1,102 @@
+"""One MRZ block corrected: field-type maps, country table, misread fillers, check-digit search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..record import Correction, MrzCheck, Warning
+from .align import Block
+from .cells import Cell
+from .checks import effective_checks, evaluate
+from .correct import apply_field_types, apply_search, fix_country_code, search
+from .formats import CheckSpec, FieldSpec, Layout, position_kinds
+from .names import repair_fillers
+
+
+@dataclass
+class Reading:
+    """Working state while one block is corrected and turned into fields."""
+
+    layout: Layout
+    lines: list[list[Cell]]
+    corrections: list[Correction] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    doubtful: set[str] = field(default_factory=set)  # fields a heuristic repair left in doubt
+
+    def text(self, spec: FieldSpec) -> str:
+        return "".join(c.char for c in self.lines[spec.line][spec.start : spec.end])
+
+    def warn(self, code: str, message: str, field_name: str | None, severity: str = "error") -> None:
+        if not any(w.code == code and w.field == field_name for w in self.warnings):
+            self.warnings.append(Warning(code, message, field_name, severity))
+
+    def set_char(self, line: int, pos: int, char: str, reason: str) -> None:
+        old = self.lines[line][pos]
+        if old.char == char:
+            return
+        self.corrections.append(Correction(line, pos, old.char, char, reason))
+        self.lines[line][pos] = Cell(char, min(old.confidence, 0.7), old.alternatives, old.inserted)
+
+
+    def texts(self) -> list[str]:
+        return ["".join(c.char for c in cells) for cells in self.lines]
+
+
+@dataclass
+class Corrected:
+    """A block after correction: the reading, each check with its outcome, and the positions
+    where two readings satisfied every check about equally well."""
+
+    reading: Reading
+    checked: list[tuple[CheckSpec, MrzCheck]]
+    ambiguous: set[tuple[int, int]]
+
+
+def _repair_misread_fillers(reading: Reading) -> None:
+    """'<' read as 'K' in the name and the alphanumeric fields (no check digit can tell)."""
+    layout = reading.layout
+    for spec in layout.fields:
+        if spec.kind not in ("name", "alnum") or spec.name == "document_number":
+            continue
+        text = reading.text(spec)
+        own_check = layout.check(spec.check) if spec.check else None
+        printed = reading.lines[own_check.line][own_check.position].char if own_check else None
+        if own_check and own_check.filler_allowed and printed == "<" and set(text) <= {"<", "K"}:
+            # The check digit says the field is all fillers.
+            for offset, char in enumerate(text):
+                reading.set_char(spec.line, spec.start + offset, "<", "filler")
+            continue
+        repair = repair_fillers(text)
+        for offset in repair.changed:
+            reading.set_char(spec.line, spec.start + offset, "<", "filler")
+        if repair.doubtful:
+            reading.doubtful.add(spec.name)
+    code = layout.field("document_code")
+    if reading.lines[code.line][code.start + 1].char == "K":
+        # No document code has 'K' second: it is the filler of 'P<', 'I<', ...
+        reading.set_char(code.line, code.start + 1, "<", "filler")
+    number = reading.text(layout.field("document_number"))
+    if number.rstrip("<").endswith("K"):
+        reading.warn(
+            "ambiguous_character",
+            "the document number ends in 'K', which may be a misread '<' filler (no check digit can tell)",
+            "document_number",
+        )
+
+
+def correct_block(block: Block) -> Corrected:
+    layout = block.layout
+    kinds = position_kinds(layout)
+    reading = Reading(layout, [list(cells) for cells in block.lines], list(block.corrections))
+    reading.corrections += apply_field_types(reading.lines, layout, kinds)
+    for spec in layout.fields:
+        if spec.kind == "country":
+            reading.corrections += fix_country_code(reading.lines, spec.line, spec.start, spec.length)
+    _repair_misread_fillers(reading)
+    checks = effective_checks(layout, reading.texts())
+    outcome = search(reading.lines, layout, checks, kinds)
+    reading.corrections += apply_search(reading.lines, outcome)
+    texts = reading.texts()
+    # The search may have changed where an overflowing document number ends.
+    checks = effective_checks(layout, texts)
+    return Corrected(reading, [(c, evaluate(c, texts)) for c in checks], outcome.ambiguous_positions)

@@ -1,0 +1,125 @@
+"""How far each field can be trusted: confidence, and the doubts a reader must see."""
+
+from __future__ import annotations
+
+from ..record import FIELD_NAMES
+from .charmaps import LETTER_TO_DIGIT
+from .checks import covered_positions, find_overflow
+from .formats import Layout
+from .reading import Corrected, Reading
+
+# Characters the recogniser was less sure of than this make an unchecked field doubtful.
+LOW_CONFIDENCE = 0.75
+
+
+def field_positions(layout: Layout, texts: list[str]) -> dict[str, set[tuple[int, int]]]:
+    """Positions of each record field (the document number includes its overflow)."""
+    positions = {}
+    for spec in layout.fields:
+        positions[spec.name] = {(spec.line, p) for p in range(spec.start, spec.end)}
+    overflow = find_overflow(layout, texts)
+    if overflow is not None:
+        line, check_pos = overflow.check_position
+        spec = layout.field(layout.overflow_field)
+        continuation = {(line, p) for p in range(spec.start, check_pos)}
+        positions["document_number"] |= continuation
+        positions[spec.name] -= continuation | {(line, check_pos)}
+    if "name" in positions:
+        # Each name part is judged on its own letters (and inner separators).
+        spec = layout.field("name")
+        name = texts[spec.line][spec.start : spec.end].rstrip("<")
+        split = name.find("<<")
+        surname_end = len(name) if split < 0 else split
+        positions.pop("name")
+        positions["surname"] = {(spec.line, spec.start + i) for i in range(surname_end)}
+        positions["given_names"] = {(spec.line, spec.start + i) for i in range(surname_end + 2, len(name))}
+    return positions
+
+
+def _flag_letters_among_digits(reading: Reading) -> None:
+    """Digit look-alike letters enclosed by digits of a number ('9BB0', '0O0') are more likely
+    misread digits; some such swaps ('G'/'6', two 'B'/'8') leave every check digit unchanged."""
+    for spec in reading.layout.fields:
+        if spec.kind != "alnum":
+            continue
+        text = reading.text(spec)
+        start = None
+        for i, char in enumerate(text):
+            if char in LETTER_TO_DIGIT:
+                if start is None:
+                    start = i
+                continue
+            if start is not None and start > 0 and text[start - 1].isdigit() and char.isdigit():
+                target = spec.name if spec.name in FIELD_NAMES else None
+                run = text[start:i]
+                reading.warn(
+                    "ambiguous_character",
+                    f"{run!r} between digits may be misread {''.join(LETTER_TO_DIGIT[c] for c in run)!r}",
+                    target,
+                )
+                break
+            start = None
+
+
+def _flag_shifted_fields(reading: Reading, positions: dict[str, set[tuple[int, int]]]) -> None:
+    """Fields no check digit covers, moved by an inserted or deleted character before or in
+    them: the alignment chose where the character went, nothing confirmed it."""
+    moves = [c for c in reading.corrections if c.reason in ("filler", "alignment") and (c.read == "" or c.corrected == "")]
+    checked_positions = set()
+    for check in reading.layout.checks:
+        checked_positions |= set(covered_positions(check)) | {(check.line, check.position)}
+    for name in ("document_code", "issuing_country", "surname", "given_names", "nationality", "sex"):
+        cells_at = positions.get(name) or positions.get("name", set())
+        if not cells_at or cells_at & checked_positions:
+            continue
+        line = next(iter(cells_at))[0]
+        last = max(p for _, p in cells_at)
+        if name in ("surname", "given_names"):
+            # Fillers added or dropped after the name's last letter move nothing.
+            name_spec = reading.layout.field("name")
+            last = name_spec.start + len(reading.text(name_spec).rstrip("<")) - 1
+        if any(m.line == line and m.position <= last for m in moves):
+            reading.warn("low_confidence", "a character was inserted or removed here to fit the line length", name)
+            if name == "document_code":
+                reading.warn("low_confidence", "a character was inserted or removed here to fit the line length", "document_type")
+
+
+def review(corrected: Corrected, fields: dict[str, str | None]) -> dict[str, float]:
+    """Flag doubtful fields (warnings go to the reading) and return each filled field's confidence."""
+    reading, checked, ambiguous = corrected.reading, corrected.checked, corrected.ambiguous
+    _flag_letters_among_digits(reading)
+    positions = field_positions(reading.layout, reading.texts())
+    _flag_shifted_fields(reading, positions)
+    confidence = {}
+    for name, value in fields.items():
+        if value is None or not positions.get(name):
+            continue
+        if name == "document_type":
+            cells_at = {(0, 0)}
+        else:
+            cells_at = positions[name]
+        covering = [(c, r) for c, r in checked if cells_at & (set(covered_positions(c)) | {(c.line, c.position)})]
+        cells = [reading.lines[l][p] for l, p in sorted(cells_at)]
+        if name not in ("surname", "given_names"):
+            # A filler's confidence is about its glyph ('<', '«', ...), not the value; in a
+            # name the separators are part of the value.
+            cells = [c for c in cells if c.char != "<"] or cells
+        low = min(c.confidence for c in cells)
+        base = 0.5 * low + 0.5 * sum(c.confidence for c in cells) / len(cells)
+        if any(not r.ok for _, r in covering):
+            confidence[name] = min(base, 0.45) * 0.9
+            reading.warn("check_digit_failed", "a check digit covering this field does not match", name)
+        elif cells_at & ambiguous:
+            confidence[name] = min(base, 0.3)
+            reading.warn("ambiguous_correction", "two corrections satisfy the check digits equally well", name)
+        elif covering:
+            confidence[name] = 1 - (1 - base) * 0.25
+        else:
+            confidence[name] = base
+            if low < LOW_CONFIDENCE:
+                reading.warn("low_confidence", "the OCR was unsure of some characters", name)
+    for w in reading.warnings:
+        if w.severity == "error" and w.field in confidence:
+            confidence[w.field] = min(confidence[w.field], 0.45)
+
+    return confidence
