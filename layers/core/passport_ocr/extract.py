@@ -11,6 +11,7 @@ from .imaging.load import load_image
 from .mrz import MrzResult, read_mrz
 from .record import Record
 from .settings import Settings
+from .viz import read_visual_zone
 
 FIELDS_ALL = "all"
 FIELDS_MRZ = "mrz"
@@ -58,9 +59,11 @@ def extract(
         engine=engine.name,
     )
     if fields == FIELDS_ALL:
-        # The visual zone stage (date of issue, place of birth, authority) plugs in here,
-        # given the image, the MRZ geometry (best_reading.geometry) and the record.
-        pass
+        # The visual zone adds what the MRZ lacks (date of issue, place of birth, authority,
+        # full names, four-digit years) and cross-checks the rest; it never fails the record.
+        viz_started = time.perf_counter()
+        read_visual_zone(image, best_reading, record, engine, settings)
+        timings["viz"] = (time.perf_counter() - viz_started) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
     record.timings_ms = timings
     return record

@@ -1,0 +1,90 @@
+"""The visual zone (VIZ) stage: printed date of issue, place of birth, authority, full names.
+
+The pipeline calls `read_visual_zone` after the MRZ: it gets the page's printed text lines
+from the engine (OCR.Space: the lines it already read with the MRZ, no second call; local:
+text detection + recognition on the data page located from the MRZ geometry), finds the
+labelled fields (`read.read_printed_fields`) and merges them into the record
+(`merge.merge_printed`).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PIL import Image
+
+from ..engines.base import MrzGeometry, MrzReading
+from ..ocr_types import OcrLine
+from ..record import Record
+from ..settings import Settings
+from .merge import merge_printed
+from .read import PrintedValue, read_printed_fields
+
+
+class DegenerateGeometry(ValueError):
+    """The MRZ geometry cannot place a page (zero width)."""
+
+
+class PageTextSource(Protocol):
+    def page_text(self, image: Image.Image, geometry: MrzGeometry, doc_format: str) -> list[OcrLine]:
+        """The printed text lines of the document's data page (boxes upright, top to bottom)."""
+        ...
+
+
+def page_lines_for(
+    engine: object, image: Image.Image, reading: MrzReading, doc_format: str, settings: Settings | None = None
+) -> list[OcrLine] | None:
+    """The page's text lines for the VIZ stage, or None when the engine cannot give them."""
+    lines = getattr(reading, "page_lines", None)
+    if lines:
+        return _above_mrz(lines, reading.geometry)
+    geometry = reading.geometry
+    if geometry is None or len(geometry.corners) != 4:
+        return None
+    if hasattr(engine, "page_text"):
+        return engine.page_text(image, geometry, doc_format)
+    if getattr(engine, "name", None) == "local":
+        from .local_text import LocalPageText
+
+        settings = settings or Settings()
+        return LocalPageText.shared(settings.ocr_threads, settings.model_dir).page_text(image, geometry, doc_format)
+    return None
+
+
+def _above_mrz(lines: list[OcrLine], geometry: MrzGeometry | None) -> list[OcrLine]:
+    """Page lines without the MRZ itself (and what lies under it, when its place is known)."""
+    kept = [line for line in lines if "<<" not in line.text]
+    if geometry is None:
+        return kept
+    mrz_top = min(y for _, y in geometry.corners)
+    return [line for line in kept if line.box is None or (line.box[1] + line.box[3]) / 2 < mrz_top]
+
+
+def apply_printed_text(record: Record, lines: list[OcrLine]) -> dict[str, PrintedValue]:
+    """Read the printed fields from `lines` and merge them into `record` (pure)."""
+    printed = read_printed_fields(lines, record.fields)
+    merge_printed(record, printed)
+    return printed
+
+
+def read_visual_zone(
+    image: Image.Image, reading: MrzReading, record: Record, engine: object, settings: Settings | None = None
+) -> Record:
+    """The VIZ stage: adds the printed fields to `record` (in place) and returns it.
+
+    Never fails the record: when the page cannot be located the VIZ fields stay None and an
+    'info' warning says so.
+    """
+    doc_format = record.mrz.format if record.mrz else "TD3"
+    try:
+        lines = page_lines_for(engine, image, reading, doc_format, settings)
+    except DegenerateGeometry:
+        lines = None
+    if lines is None:
+        record.warn("viz_unavailable", "the printed page could not be located: visual zone fields not read", None, "info")
+        return record
+    apply_printed_text(record, lines)
+    return record
+
+
+__all__ = ["PageTextSource", "PrintedValue", "apply_printed_text", "page_lines_for", "read_visual_zone"]

@@ -1,0 +1,172 @@
+"""Printed dates of the visual zone: '12 AUG 2012', '12.08.2012', '20 Juin/Jun 1978', '16 APR/AVR 07'.
+
+Month names are data (several languages; prefixes of three letters or more are accepted when
+they name one month only). A two-digit year is returned as such: its century is decided by
+the caller, which knows the MRZ dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .labels import fold
+
+# month number -> full names (folded: lowercase, no accents) in EN, FR, DE, ES, IT, PT, NL,
+# PL, CS, SV/NO/DA, FI, HU, RO, TR, HR.
+MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("january", "janvier", "januar", "enero", "gennaio", "janeiro", "januari", "styczen", "stycznia",
+        "leden", "januar", "tammikuu", "januar", "ianuarie", "ocak", "sijecanj"),
+    2: ("february", "fevrier", "februar", "febrero", "febbraio", "fevereiro", "februari", "luty", "lutego",
+        "unor", "februari", "helmikuu", "februar", "februarie", "subat", "veljaca"),
+    3: ("march", "mars", "marz", "marzo", "marco", "maart", "marzec", "marca", "brezen", "mars",
+        "maaliskuu", "marcius", "martie", "mart", "ozujak"),
+    4: ("april", "avril", "abril", "aprile", "kwiecien", "kwietnia", "duben", "huhtikuu", "aprilis",
+        "aprilie", "nisan", "travanj"),
+    5: ("may", "mai", "mayo", "maggio", "maio", "mei", "maj", "maja", "kveten", "toukokuu", "majus",
+        "mayis", "svibanj"),
+    6: ("june", "juin", "juni", "junio", "giugno", "junho", "czerwiec", "czerwca", "cerven", "kesakuu",
+        "junius", "iunie", "haziran", "lipanj"),
+    7: ("july", "juillet", "juli", "julio", "luglio", "julho", "lipiec", "lipca", "cervenec", "heinakuu",
+        "julius", "iulie", "temmuz", "srpanj"),
+    8: ("august", "aout", "agosto", "augustus", "sierpien", "sierpnia", "srpen", "augusti", "elokuu",
+        "augusztus", "august", "agustos", "kolovoz"),
+    9: ("september", "septembre", "septiembre", "settembre", "setembro", "wrzesien", "wrzesnia", "zari",
+        "syyskuu", "szeptember", "septembrie", "eylul", "rujan"),
+    10: ("october", "octobre", "oktober", "octubre", "ottobre", "outubro", "pazdziernik", "pazdziernika",
+         "rijen", "lokakuu", "oktober", "octombrie", "ekim", "listopad"),
+    11: ("november", "novembre", "noviembre", "novembro", "listopada", "marraskuu", "noiembrie", "kasim",
+         "studeni"),
+    12: ("december", "decembre", "dezember", "diciembre", "dicembre", "dezembro", "grudzien", "grudnia",
+         "prosinec", "joulukuu", "decembrie", "aralik", "prosinac"),
+}
+# The usual printed abbreviations. They win over prefix guessing, which gives up when a
+# prefix starts names of two months ('mar': March in most languages, 'marraskuu' November
+# in Finnish).
+MONTH_ABBREVIATIONS: dict[str, int] = {
+    # English / ICAO
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+    # French, German, Dutch
+    "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "mai": 5, "juin": 6, "juil": 7, "aout": 8, "mrz": 3,
+    "okt": 10, "dez": 12, "mrt": 3, "mei": 5,
+    # Spanish, Italian, Portuguese
+    "ene": 1, "abr": 4, "ago": 8, "set": 9, "dic": 12, "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10,
+    "out": 10,
+    # Polish
+    "sty": 1, "lut": 2, "kwi": 4, "maj": 5, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paz": 10, "lis": 11,
+    "gru": 12,
+}
+# 'listopad' is November in Polish and Czech but October in Croatian: Polish/Czech passports
+# are far more common in our inputs, so it means November.
+_MONTH_OVERRIDES = {"listopad": 11}
+
+
+def _month_lookup() -> dict[str, int]:
+    by_prefix: dict[str, set[int]] = {}
+    for number, names in MONTH_NAMES.items():
+        for name in names:
+            for size in range(3, len(name) + 1):
+                by_prefix.setdefault(name[:size], set()).add(number)
+    table = {prefix: next(iter(numbers)) for prefix, numbers in by_prefix.items() if len(numbers) == 1}
+    for number, names in MONTH_NAMES.items():  # a full name always counts, even if it prefixes another
+        for name in names:
+            table.setdefault(name, number)
+    table.update(MONTH_ABBREVIATIONS)
+    table.update(_MONTH_OVERRIDES)
+    return table
+
+
+MONTHS: dict[str, int] = _month_lookup()
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month name or abbreviation in any language of the table, else None."""
+    return MONTHS.get(fold(word).strip(".").replace("0", "o"))
+
+
+@dataclass(frozen=True)
+class PrintedDate:
+    """A date as printed. `year` has `year_digits` digits (2 means the century is unknown)."""
+
+    day: int
+    month: int
+    year: int
+    year_digits: int
+    start: int  # character span in the line it was found in
+    end: int
+
+    def candidates(self) -> list[date]:
+        """The real dates this can be: one for a four-digit year, 1900s and 2000s for two digits."""
+        years = [self.year] if self.year_digits == 4 else [1900 + self.year, 2000 + self.year]
+        out = []
+        for year in years:
+            try:
+                out.append(date(year, self.month, self.day))
+            except ValueError:
+                pass
+        return out
+
+
+_MONTH_WORD = r"[^\W\d_]{3,10}\.?"
+_MONTH_GROUP = rf"{_MONTH_WORD}(?:\s*[/|]\s*{_MONTH_WORD})*"
+_YEAR = r"\d{4}|\d{2}"
+_SEP = r"\s*[\s.\-/,]?\s*"
+_PATTERNS = (
+    # 12 AUG 2012, 20 Juin/Jun 1978, 12AUG12, 16 APR/AVR 07
+    ("dmy_word", re.compile(rf"(?<!\d)(\d{{1,2}}){_SEP}({_MONTH_GROUP}){_SEP}({_YEAR})(?!\d)")),
+    # AUG 12, 2012
+    ("mdy_word", re.compile(rf"(?<![^\W\d_])({_MONTH_GROUP})\s*(\d{{1,2}}),?\s+(\d{{4}})(?!\d)")),
+    # 2012-08-12
+    ("ymd", re.compile(r"(?<!\d)(\d{4})\s?[-./]\s?(\d{1,2})\s?[-./]\s?(\d{1,2})(?!\d)")),
+    # 12.08.2012, 12/08/12, 12 08 2012
+    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([./\-]|\s)\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?!\d)")),
+    # 01 01 03 read with a space lost ('01 0103'), or printed as 010103: only as a whole value
+    ("dmy_compact", re.compile(r"^\s*(\d{2})\s?(\d{2})\s?(\d{4}|\d{2})\s*$")),
+)
+
+
+def _group_month(group: str) -> int | None:
+    for part in re.split(r"\s*[/|]\s*", group):
+        number = month_number(part)
+        if number:
+            return number
+    return None
+
+
+def _make(day: int, month: int, year: str, start: int, end: int) -> PrintedDate | None:
+    result = PrintedDate(day, month, int(year), len(year), start, end)
+    return result if result.candidates() else None
+
+
+def find_dates(text: str) -> list[PrintedDate]:
+    """Every date printed in `text`, left to right, no two overlapping."""
+    found: list[PrintedDate] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= d.start or start >= d.end for d in found)
+
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            parsed = None
+            if kind == "dmy_word":
+                month = _group_month(m.group(2))
+                parsed = month and _make(int(m.group(1)), month, m.group(3), m.start(), m.end())
+            elif kind == "mdy_word":
+                month = _group_month(m.group(1))
+                parsed = month and _make(int(m.group(2)), month, m.group(3), m.start(), m.end())
+            elif kind == "ymd":
+                parsed = _make(int(m.group(3)), int(m.group(2)), m.group(1), m.start(), m.end())
+            elif kind == "dmy_compact":
+                parsed = _make(int(m.group(1)), int(m.group(2)), m.group(3), m.start(), m.end())
+            else:
+                first, second = int(m.group(1)), int(m.group(3))
+                # Day first is the norm on travel documents; month first only when forced.
+                day, month = (second, first) if second > 12 >= first else (first, second)
+                parsed = _make(day, month, m.group(4), m.start(), m.end())
+            if parsed:
+                found.append(parsed)
+    return sorted(found, key=lambda d: d.start)

@@ -1,0 +1,282 @@
+"""Printed field labels of the visual zone, as data, and fuzzy matching of OCR'd text to them.
+
+Labels are matched word by word: each OCR word is first snapped to the closest word of the
+label vocabulary (character-bigram similarity, so 'issuel' -> 'issue', 'Geburtstaq' ->
+'geburtstag'), then label phrases are found as exact runs of snapped words. Short words
+('of', 'de') must be read exactly: they are too short for similarity to mean anything.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from dataclasses import dataclass
+from functools import lru_cache
+
+# field -> label phrases in the languages seen on passports and ID cards. Phrases are
+# written lowercase without accents (matching strips them from the OCR text too).
+# Fields that are not read here (type, code, signature...) are listed so that their labels
+# are recognised as labels and never taken as a neighbour's value.
+LABELS: dict[str, tuple[str, ...]] = {
+    "date_of_issue": (
+        "date of issue", "issue date", "issued on", "date issued", "date of issuance",
+        "date de delivrance", "delivre le", "ausstellungsdatum", "ausgestellt am", "datum der ausstellung",
+        "fecha de expedicion", "fecha de emision", "data di rilascio", "data de emissao", "data de emisao",
+        "data de expedicao", "datum van afgifte", "afgiftedatum", "data wydania", "datum vydani",
+        "datum izdavanja", "utfardandedatum", "utstedelsesdato", "udstedelsesdato", "myontamispaiva",
+        "kiadas datuma", "data eliberarii", "verilis tarihi", "date of iss",
+    ),
+    "date_of_expiry": (
+        "date of expiry", "expiry date", "date of expiration", "expiration date", "valid until",
+        "date d expiration", "date d expiry", "expiration", "gultig bis", "ablaufdatum",
+        "fecha de caducidad", "fecha de vencimiento", "valido hasta", "data di scadenza", "scadenza",
+        "valido ate", "data de validade", "geldig tot", "vervaldatum", "data waznosci", "platnost do",
+        "giltig till", "gyldig til", "voimassa", "ervenyes", "data expirarii", "valide jusqu au",
+    ),
+    "date_of_birth": (
+        "date of birth", "birth date", "born", "date de naissance", "ne le", "nee le",
+        "geburtsdatum", "geburtstag", "geboren am", "fecha de nacimiento", "data di nascita",
+        "data de nascimento", "geboortedatum", "data urodzenia", "datum narozeni", "fodelsedatum",
+        "fodselsdato", "syntymaaika", "szuletesi ido", "data nasterii", "dogum tarihi",
+    ),
+    "place_of_birth": (
+        "place of birth", "birth place", "birthplace", "lieu de naissance", "geburtsort",
+        "lugar de nacimiento", "luogo di nascita", "local de nascimento", "naturalidade",
+        "geboorteplaats", "miejsce urodzenia", "misto narozeni", "fodelseort", "fodested",
+        "fodselssted", "syntymapaikka", "szuletesi hely", "locul nasterii", "dogum yeri",
+    ),
+    "authority": (
+        "authority", "issuing authority", "issued by", "autorite", "autorite de delivrance",
+        "behorde", "ausstellende behorde", "autoridad", "autoridad de expedicion", "autorita",
+        "autoridade", "entidade emissora", "afgegeven door", "instantie", "organ wydajacy",
+        "organ wydajacy paszport", "vydal", "myndighet", "utfardad av", "myndighed", "udstedt af",
+        "viranomainen", "kiallito hatosag", "autoritatea", "veren makam",
+    ),
+    "surname": (
+        "surname", "name", "last name", "family name", "nom", "nom de famille", "name nachname",
+        "familienname", "nachname", "apellidos", "apellido", "cognome", "apelido", "sobrenome",
+        "apelidos", "naam", "achternaam", "nazwisko", "prijmeni", "efternamn", "etternavn",
+        "efternavn", "sukunimi", "vezeteknev", "nume", "primary identifier", "identifiant primaire",
+    ),
+    "given_names": (
+        "given names", "given name", "first names", "first name", "forenames", "prenoms", "prenom",
+        "vornamen", "vorname", "nombres", "nombre", "nome", "nomi", "nomes", "prenomes",
+        "voornamen", "imiona", "imie", "jmena", "jmeno", "fornamn", "fornavn", "etunimet", "utonev",
+        "prenume", "secondary identifier", "identifiant secondaire",
+    ),
+    "document_number": (
+        "passport no", "passport number", "passport n", "document no", "document number", "card no",
+        "no de passeport", "n de passeport", "no du passeport", "numero de passeport", "pass nr",
+        "passnummer", "reisepass nr", "numero de pasaporte", "pasaporte no", "passaporto n",
+        "numero do passaporte", "paspoortnummer", "nr paszportu", "cislo pasu", "passnummer",
+        "numero du document", "numero de document", "ausweisnummer", "document nr",
+    ),
+    "nationality": (
+        "nationality", "nationalite", "staatsangehorigkeit", "nacionalidad", "nazionalita",
+        "nacionalidade", "nationaliteit", "obywatelstwo", "statni obcanstvi", "nationalitet",
+        "kansalaisuus", "allampolgarsag", "cetatenia", "uyrugu",
+    ),
+    "sex": (
+        "sex", "sexe", "geschlecht", "sexo", "sesso", "geslacht", "plec", "pohlavi", "kon", "kjonn",
+        "kon", "sukupuoli", "nem", "sexul", "cinsiyeti",
+    ),
+    "other": (
+        "type", "typ", "tipo", "code", "country code", "code du pays", "code of issuing state",
+        "code de l etat emetteur", "kod", "codigo", "codice", "personal no", "personal number",
+        "no personnel", "n personnel", "persoonsnummer", "holder s signature", "signature",
+        "signature du titulaire", "unterschrift", "firma", "assinatura", "handtekening", "podpis",
+        "height", "taille", "grosse", "estatura", "statura", "altura", "lengte", "wzrost",
+        "eyes", "eye colour", "couleur des yeux", "augenfarbe", "residence", "domicile", "wohnort",
+        "address", "adresse", "observations", "remarks",
+    ),
+}
+
+_NUMBERING = re.compile(r"^\s*(\d{1,2}[a-z]?|[a-z])\s*[.)]\s*", re.IGNORECASE)
+# Words are runs of letters or of digits: OCR glues a misread '/' to a word ('naissance7').
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """A label found in a line: which field, where (character span in the line), how sure."""
+
+    field: str
+    start: int
+    end: int
+    score: float
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: 'Délivrance' -> 'delivrance', 'ß' -> 'ss'."""
+    text = text.replace("ß", "ss").replace("ø", "o").replace("Ø", "O").replace("ł", "l").replace("Ł", "L")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _words_with_spans(text: str) -> list[tuple[str, int, int]]:
+    folded = fold(text)
+    # fold() can change length only for characters expanded by NFKD; map spans on the folded text
+    # back proportionally, which is exact for the Latin letters we see on documents.
+    ratio = len(text) / max(1, len(folded))
+    return [(m.group(), int(m.start() * ratio), int(m.end() * ratio)) for m in _WORD.finditer(folded)]
+
+
+def _bigrams(word: str) -> set[str]:
+    padded = f"^{word}$"
+    return {padded[i : i + 2] for i in range(len(padded) - 1)}
+
+
+_PHRASES: list[tuple[str, tuple[str, ...]]] = [
+    (field_name, tuple(phrase.split())) for field_name, phrases in LABELS.items() for phrase in phrases
+]
+# OCR often loses the spaces of small print ('Autoritédedélivrance'): each phrase also
+# counts as one word written without its spaces.
+_PHRASES += [
+    (field_name, ("".join(words),)) for field_name, words in _PHRASES if len(words) > 1 and len("".join(words)) >= 8
+]
+_VOCABULARY: tuple[str, ...] = tuple(sorted({w for _, words in _PHRASES for w in words}))
+_VOCAB_BIGRAMS: dict[str, set[str]] = {w: _bigrams(w) for w in _VOCABULARY}
+_BIGRAM_INDEX: dict[str, list[str]] = {}
+for _word, _grams in _VOCAB_BIGRAMS.items():
+    for _gram in _grams:
+        _BIGRAM_INDEX.setdefault(_gram, []).append(_word)
+
+MIN_WORD_SIMILARITY = 0.75
+MIN_LONG_WORD_SIMILARITY = 0.8
+
+
+@lru_cache(maxsize=4096)
+def snap_word(word: str) -> tuple[str | None, float]:
+    """The vocabulary word `word` most likely is, with a similarity in [0, 1] (Dice on bigrams)."""
+    if word in _VOCAB_BIGRAMS:
+        return word, 1.0
+    if len(word) <= 3 or any(c.isdigit() for c in word):
+        return None, 0.0
+    grams = _bigrams(word)
+    shared: dict[str, int] = {}
+    for gram in grams:
+        for candidate in _BIGRAM_INDEX.get(gram, ()):
+            shared[candidate] = shared.get(candidate, 0) + 1
+    # Bigrams shortlist cheaply; the edit-based ratio then decides (it forgives one wrong
+    # letter in a short word, which breaks two bigrams: 'Dale' for 'Date').
+    shortlist = [
+        c for c, count in shared.items()
+        if len(c) > 3 and 2 * count / (len(grams) + len(_VOCAB_BIGRAMS[c])) >= 0.4
+    ]
+    best, best_score = None, 0.0
+    for candidate in shortlist:
+        score = SequenceMatcher(None, word, candidate).ratio()
+        if score > best_score:
+            best, best_score = candidate, score
+    # One wrong letter in a short word costs 0.25; longer words must be read more closely
+    # ('tomerite' is not 'autorite').
+    needed = MIN_WORD_SIMILARITY if len(word) <= 5 else MIN_LONG_WORD_SIMILARITY
+    return (best, best_score) if best_score >= needed else (None, 0.0)
+
+
+def _split_joined(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Split a word OCR glued from two label words ('ofbirth' -> 'of', 'birth')."""
+    out = []
+    for word, start, end in words:
+        if word not in _VOCAB_BIGRAMS and len(word) >= 5:
+            for cut in range(2, len(word) - 1):
+                left, right = word[:cut], word[cut:]
+                if left in _VOCAB_BIGRAMS and right in _VOCAB_BIGRAMS:
+                    middle = start + cut * (end - start) // len(word)
+                    out += [(left, start, middle), (right, middle, end)]
+                    break
+            else:
+                out.append((word, start, end))
+        else:
+            out.append((word, start, end))
+    return out
+
+
+def find_labels(text: str) -> list[LabelHit]:
+    """Every label phrase in `text`, longest first where they overlap."""
+    words = _split_joined(_words_with_spans(_NUMBERING.sub(lambda m: " " * len(m.group()), text)))
+    snapped = [snap_word(w) for w, _, _ in words]
+    hits: list[LabelHit] = []
+    for field_name, phrase in _PHRASES:
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if all(snapped[i + k][0] == phrase[k] for k in range(size)):
+                if size == 1 and not _alone_word_is_label(words[i][0]):
+                    continue
+                score = min(snapped[i + k][1] for k in range(size))
+                hits.append(LabelHit(field_name, words[i][1], words[i + size - 1][2], score))
+        # A line read only in part ends in the middle of a word: 'Lugar de na', 'Autoridad/Author'.
+        i = len(words) - size
+        last = words[-1][0] if words else ""
+        if (
+            size > 1
+            and i >= 0
+            and len(last) >= 2
+            and last != phrase[-1]
+            and phrase[-1].startswith(last)
+            and all(snapped[i + k][0] == phrase[k] for k in range(size - 1))
+        ):
+            score = min([snapped[i + k][1] for k in range(size - 1)] + [0.8])
+            hits.append(LabelHit(field_name, words[i][1], words[-1][2], score))
+    # Keep the longest phrase where hits overlap ('date de naissance' over 'naissance'-less 'date').
+    hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+    kept: list[LabelHit] = []
+    for hit in hits:
+        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+# A short word standing alone must be read almost exactly to count as a label: one wrong
+# letter turns many a place name into a label word ('PÉCS' is one letter from Polish 'płeć').
+MIN_ALONE_SHORT_WORD_SIMILARITY = 0.85
+
+
+def _alone_word_is_label(word: str) -> bool:
+    found, score = snap_word(word)
+    return found is not None and (len(word) > 5 or score >= MIN_ALONE_SHORT_WORD_SIMILARITY)
+
+
+def is_label_word(word: str) -> bool:
+    """Whether an OCR'd word reads as a word of some label (single letters never do)."""
+    return len(word) > 1 and _alone_word_is_label(fold(word))
+
+
+def _prefixes_a_label_word(word: str) -> bool:
+    folded = fold(word)
+    return any(v.startswith(folded) for v in _VOCABULARY)
+
+
+def has_value_words(text: str) -> bool:
+    """Whether `text` holds something other than label words: a digit or a non-label word.
+
+    A label line continues with more labels ('Date of issue / Date de délivrance') and is
+    often cut or read only in part ('Authority / Behörde / Au'): label words and a last word
+    that begins a label word are not a value.
+    """
+    words = _WORD.findall(text)
+    if words and _prefixes_a_label_word(words[-1]):
+        words = words[:-1]
+    return any(any(c.isdigit() for c in w) or (len(w) > 1 and not is_label_word(w)) for w in words)
+
+
+def starts_with_label(text: str) -> bool:
+    """Whether `text` opens with a label (after any numbering such as '4.')."""
+    hits = find_labels(text)
+    lead = len(_NUMBERING.match(text).group()) if _NUMBERING.match(text) else 0
+    return bool(hits) and not any(c.isalnum() for c in text[lead : hits[0].start])
+
+
+def is_label_text(text: str) -> bool:
+    """Whether `text` reads as label words only (a label's other languages on their own line)."""
+    return any(len(w) > 1 for w in _WORD.findall(text)) and not has_value_words(text)
+
+
+def label_coverage(text: str) -> float:
+    """How much of `text` (in letters) is label words: ~1 for a label line, ~0 for a value."""
+    letters = sum(c.isalpha() for c in text)
+    if not letters:
+        return 0.0
+    covered = sum(sum(c.isalpha() for c in text[h.start : h.end]) for h in find_labels(text))
+    return covered / letters

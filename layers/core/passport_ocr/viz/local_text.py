@@ -1,0 +1,181 @@
+"""The page's printed text for the offline engine: locate the data page from the MRZ,
+detect text lines on a downscaled copy, recognise them at full resolution.
+
+Proposed engine method (the pipeline calls `engine.page_text(image, geometry, doc_format)`
+when the engine has it); the local engine can delegate to `LocalPageText.page_text`.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from ..engines.base import MrzGeometry
+from ..ocr_types import OcrLine
+from . import DegenerateGeometry
+from .detect import TextDetector
+from .labels import starts_with_label
+from .recognize import TextRecognizer
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
+
+# How far the data page extends above the MRZ's top edge, in MRZ widths, per format: the
+# MRZ spans almost the whole width of the document, so its width gives the page's scale.
+# (TD3 page 125 x 88 mm with a 2-line MRZ; TD2 card 105 x 74; TD1 85.6 x 54 with 3 lines.)
+PAGE_HEIGHT_ABOVE_MRZ: dict[str, float] = {"TD3": 0.72, "MRVA": 0.72, "TD2": 0.66, "MRVB": 0.66, "TD1": 0.52}
+PAGE_MARGIN_X = 0.08  # beyond the MRZ's left and right ends, in MRZ widths
+# A run of blank columns this wide (in heights of the line's ink) separates words: a space is
+# about 0.35 of a capital's height, the gap between two letters rarely over 0.2.
+WORD_GAP = 0.3
+MIN_INK_CONTRAST = 40.0  # grey levels between ink and paper
+
+
+@dataclass(frozen=True)
+class PageTextParams:
+    # The upright page is rendered so that one MRZ character is this many pixels high:
+    # printed text (usually 0.6-1x an MRZ character) then lands near the recogniser's 48 px.
+    page_char_px: float = 40.0
+    max_upscale: float = 3.0
+    # The detector sees the page scaled so one MRZ character is this many pixels: enough for
+    # DB to separate lines, small enough to keep detection cheap.
+    detect_char_px: float = 14.0
+    # Recognition cost grows with line width. A first pass reads each line's left part only
+    # (at most this many line heights, cut between words): enough to recognise a label by its
+    # first language. Lines that turn out not to be labels are read whole, up to
+    # `max_line_aspect`.
+    first_pass_aspect: float = 5.0
+    max_line_aspect: float = 25.0
+    # Lines are narrowed to this fraction of their width before recognition (cost is
+    # proportional to width; printed glyphs stay readable down to ~0.75).
+    squeeze: float = 1.0
+    # Boxes less than this high (in MRZ character heights) are specks, taller ones photos or titles.
+    min_line_height: float = 0.35
+    max_line_height: float = 2.4
+
+
+def _char_height(geometry: MrzGeometry) -> float:
+    if geometry.char_height_px > 0:
+        return geometry.char_height_px
+    (tl_x, tl_y), (tr_x, tr_y) = geometry.corners[0], geometry.corners[1]
+    return math.hypot(tr_x - tl_x, tr_y - tl_y) / 44 * 1.4  # OCR-B is ~0.7 as wide as high
+
+
+def upright_page(
+    image: Image.Image, geometry: MrzGeometry, doc_format: str, char_px: float, max_upscale: float
+) -> tuple[Image.Image, float]:
+    """The data page above the MRZ, deskewed and scaled; returns (page, scale)."""
+    (tl_x, tl_y), (tr_x, tr_y) = geometry.corners[0], geometry.corners[1]
+    mrz_width = math.hypot(tr_x - tl_x, tr_y - tl_y)
+    if mrz_width < 1:
+        raise DegenerateGeometry("the MRZ geometry has no width")
+    # Unit vectors along the MRZ lines (u) and down the page (v), in input pixels.
+    ux, uy = (tr_x - tl_x) / mrz_width, (tr_y - tl_y) / mrz_width
+    vx, vy = -uy, ux
+    char_height = _char_height(geometry)
+    scale = min(max_upscale, char_px / char_height)
+    above = PAGE_HEIGHT_ABOVE_MRZ.get(doc_format, 0.72) * mrz_width
+    margin = PAGE_MARGIN_X * mrz_width
+    # Keep a little of the gap above the MRZ but not the MRZ itself.
+    below = 0.25 * char_height
+    out_w = int(round((mrz_width + 2 * margin) * scale))
+    out_h = int(round((above + below) * scale))
+    origin_x = tl_x - margin * ux - above * vx
+    origin_y = tl_y - margin * uy - above * vy
+    # PIL's affine maps output (x, y) to input (a x + b y + c, d x + e y + f).
+    coefficients = (ux / scale, vx / scale, origin_x, uy / scale, vy / scale, origin_y)
+    page = image.convert("RGB").transform(
+        (out_w, out_h), Image.AFFINE, coefficients, resample=Image.BILINEAR, fillcolor=(255, 255, 255)
+    )
+    return page, scale
+
+
+class LocalPageText:
+    """Detector + Latin recogniser sessions, created once per process."""
+
+    _shared: "LocalPageText | None" = None
+    _lock = threading.Lock()
+
+    def __init__(self, threads: int = 1, model_dir: str | None = None, params: PageTextParams = PageTextParams()):
+        from .models import model_path
+
+        self.detector = TextDetector(model_path("det", model_dir), threads)
+        self.recognizer = TextRecognizer(model_path("rec", model_dir), threads)
+        self.params = params
+
+    @classmethod
+    def shared(cls, threads: int = 1, model_dir: str | None = None) -> "LocalPageText":
+        with cls._lock:
+            if cls._shared is None:
+                cls._shared = cls(threads, model_dir)
+            return cls._shared
+
+    def page_text(self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3") -> list[OcrLine]:
+        """Text lines of the data page, boxes in the upright page's pixels, top to bottom."""
+        params = self.params
+        page, scale = upright_page(image, geometry, doc_format, params.page_char_px, params.max_upscale)
+        page_char = _char_height(geometry) * scale  # one MRZ character's height on the page
+        detect_side = max(page.size) * params.detect_char_px / page_char
+        boxes = self.detector.detect(page, max_side=int(detect_side))
+        full_boxes = [
+            (x0, y0, min(x1, x0 + params.max_line_aspect * (y1 - y0)), y1)
+            for x0, y0, x1, y1, _score in boxes
+            if params.min_line_height * page_char <= y1 - y0 <= params.max_line_height * page_char
+        ]
+        gray = page.convert("L")
+        first_boxes = [_first_part(gray, box, params.first_pass_aspect) for box in full_boxes]
+        lines = self.recognizer.read([_crop(page, box) for box in first_boxes], params.squeeze)
+        for line, box in zip(lines, first_boxes):
+            line.box = box
+        # A line cut short that does not start with a label is a value (an authority's name,
+        # say) or a label misread: read it whole. Reading it again, rather than only its
+        # rest, keeps words cut at a narrow gap intact.
+        again = [
+            i for i, (first, full) in enumerate(zip(first_boxes, full_boxes))
+            if first[2] < full[2] and not starts_with_label(lines[i].text)
+        ]
+        for i, line in zip(again, self.recognizer.read([_crop(page, full_boxes[i]) for i in again], params.squeeze)):
+            line.box = full_boxes[i]
+            lines[i] = line
+        return [line for line in lines if line.text]
+
+
+def _first_part(gray: Image.Image, box: Box, aspect: float) -> Box:
+    """The box cut at the last gap between words within `aspect` heights of its start (the
+    whole box when it is short or has no such gap)."""
+    x0, y0, x1, y1 = box
+    height = y1 - y0
+    if x1 - x0 <= (aspect + 1.0) * height:
+        return box
+    search_x0, search_x1 = int(x0 + 1.5 * height), int(x0 + aspect * height)
+    strip = np.asarray(gray.crop((search_x0, int(y0), search_x1, int(math.ceil(y1)))), dtype=np.float32)
+    if strip.size == 0:
+        return box
+    # Ink: pixels darker than halfway between the darkest and the paper level, so a tinted
+    # or patterned background does not count. No contrast: nothing to find a gap in.
+    darkest, paper = float(strip.min()), float(np.percentile(strip, 90))
+    if paper - darkest < MIN_INK_CONTRAST:
+        return box
+    dark = strip < (darkest + paper) / 2
+    empty = dark.sum(axis=0) <= 1
+    inked_rows = np.flatnonzero(dark.sum(axis=1) > 1)
+    ink_height = float(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else height
+    # Runs of empty columns at least WORD_GAP ink heights wide are gaps between words.
+    edges = np.diff(np.concatenate(([0], empty.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    wide = [(a, b) for a, b in zip(starts, ends) if b - a >= WORD_GAP * ink_height]
+    if not wide:
+        return box
+    gap_start, gap_end = wide[-1]
+    return (x0, y0, float(search_x0 + (gap_start + gap_end) / 2), y1)
+
+
+def _crop(page: Image.Image, box: Box) -> Image.Image:
+    x0, y0, x1, y1 = box
+    return page.crop((int(x0), int(y0), int(math.ceil(x1)), int(math.ceil(y1))))
+
+
+__all__ = ["LocalPageText", "PageTextParams", "upright_page"]

@@ -1,0 +1,166 @@
+"""Merge the printed fields into a record: pure, no I/O.
+
+Rules (the MRZ is the machine-verifiable source, the visual zone fills in and cross-checks):
+- date_of_issue, place_of_birth and authority exist only in print: taken as read, with the
+  reading's confidence. A field not printed (not found) stays None: never guessed.
+- An MRZ field covered by a passing check digit stays as it is. A printed value that
+  disagrees with any MRZ field gets a 'viz_mismatch' warning holding both values. Its
+  severity is 'info' when a check digit vouches for the MRZ value or the print was read with
+  little confidence (then the OCR of the print is the likelier error), 'error' otherwise.
+- A name the MRZ parser flagged 'truncated_name' is replaced by the printed name when the
+  MRZ is a cut-down form of it. The full name is returned *in MRZ letters* (uppercase,
+  transliterated per ICAO 9303 part 3: 'Müller' -> 'MUELLER', matching the MRZ's choice of
+  spelling), so the record's names stay comparable with the MRZ and with each other.
+- A birth date whose century the MRZ cannot tell ('ambiguous_century') takes the printed
+  four-digit year when day, month and two-digit year agree; the warning is downgraded to
+  'info' and says where the century came from. Failing a four-digit print, a date of issue
+  before the MRZ birth date shows the century is the earlier one.
+- Printed values that agree with the MRZ raise that field's confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..record import Record, Warning
+from .read import PrintedValue
+from .translit import extends, mrz_spellings
+
+PRINT_ONLY_FIELDS = ("date_of_issue", "place_of_birth", "authority")
+NAME_FIELDS = ("surname", "given_names")
+# Below this reading confidence a disagreement is more likely our OCR than the document.
+TRUSTED_PRINT = 0.9
+# Printed sex letters by language (F: female, M: male, X: unspecified); e.g. Polish K/M,
+# German W/M on some older documents.
+SEX_LETTERS = {"F": "F", "W": "F", "K": "F", "D": "F", "M": "M", "H": "M", "X": "X"}
+
+
+def _check_passes(record: Record, field: str) -> bool:
+    if record.mrz is None:
+        return False
+    return any(check.name == field and check.ok for check in record.mrz.checks)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+def _agree(field: str, mrz_value: str, printed: PrintedValue) -> tuple[bool, str | None]:
+    """Whether the print agrees with the MRZ, and the printed value in the MRZ's terms (None: not comparable)."""
+    if field in NAME_FIELDS:
+        spellings = mrz_spellings(printed.value)
+        return mrz_value in spellings, spellings[0] if spellings else None
+    if field == "document_number":
+        return _compact(printed.value) == _compact(mrz_value), _compact(printed.value)
+    if field == "sex":
+        letters = {SEX_LETTERS.get(part) for part in re.split(r"[\s/]+", printed.value.upper()) if len(part) == 1}
+        letters.discard(None)
+        if not letters:
+            return True, None  # not a sex letter we know: nothing to compare
+        return mrz_value in letters, "/".join(sorted(letters))
+    if field == "nationality":
+        code = _compact(printed.value)
+        if len(code) != 3:
+            return True, None  # printed as a word ('UTOPIAN'): not comparable with the code
+        return code == mrz_value, code
+    return printed.value == mrz_value, printed.value  # ISO dates
+
+
+def _combined(a: float | None, b: float) -> float:
+    return 1 - (1 - (a if a is not None else 0.5)) * (1 - b)
+
+
+def merge_printed(record: Record, printed: dict[str, PrintedValue]) -> Record:
+    """Add the printed fields to `record` (in place) and return it."""
+    for field in PRINT_ONLY_FIELDS:
+        value = printed.get(field)
+        if value is not None:
+            record.fields[field] = value.value
+            record.confidence[field] = round(value.confidence, 4)
+
+    _settle_century_from_issue(record)
+    for field, value in printed.items():
+        if field in PRINT_ONLY_FIELDS:
+            continue
+        mrz_value = record.fields.get(field)
+        if not mrz_value:
+            continue
+        if field in NAME_FIELDS and _extend_truncated_name(record, field, value):
+            continue
+        if field == "date_of_birth" and _settle_century(record, value):
+            continue
+        agree, comparable = _agree(field, mrz_value, value)
+        if comparable is None:
+            continue
+        if agree:
+            record.confidence[field] = round(_combined(record.confidence.get(field), value.confidence), 4)
+            continue
+        vouched = _check_passes(record, field)
+        severity = "info" if vouched or value.confidence < TRUSTED_PRINT else "error"
+        record.warnings.append(
+            Warning(
+                code="viz_mismatch",
+                message=f"the MRZ says {mrz_value!r}, the printed page says {value.text.strip()!r}",
+                field=field,
+                severity=severity,
+            )
+        )
+    return record
+
+
+def _extend_truncated_name(record: Record, field: str, printed: PrintedValue) -> bool:
+    truncated = [w for w in record.warnings if w.code == "truncated_name"]
+    mrz_value = record.fields[field] or ""
+    if not truncated:
+        return False
+    for spelling in mrz_spellings(printed.value):
+        if extends(mrz_value, spelling):
+            record.fields[field] = spelling
+            record.confidence[field] = round(min(record.confidence.get(field, 1.0), printed.confidence), 4)
+            record.warnings = [w for w in record.warnings if w.code != "truncated_name"]
+            record.warn(
+                "name_from_viz",
+                f"the MRZ name {mrz_value!r} was cut; the full name {spelling!r} is from the printed page",
+                field,
+                "info",
+            )
+            return True
+    return False
+
+
+def _settle_century_from_issue(record: Record) -> None:
+    """A birth date after the date of issue is a century too late: the MRZ's guess was wrong."""
+    birth, issued = record.fields.get("date_of_birth"), record.fields.get("date_of_issue")
+    ambiguous = [w for w in record.warnings if w.code == "ambiguous_century" and w.field == "date_of_birth"]
+    if not (ambiguous and birth and issued and issued < birth):
+        return
+    earlier = f"{int(birth[:4]) - 100:04d}{birth[4:]}"
+    if earlier >= issued:
+        return
+    record.fields["date_of_birth"] = earlier
+    record.warnings = [
+        replace(w, severity="info", message=f"the birth century follows from the printed date of issue {issued}")
+        if w in ambiguous
+        else w
+        for w in record.warnings
+    ]
+
+
+def _settle_century(record: Record, printed: PrintedValue) -> bool:
+    ambiguous = [w for w in record.warnings if w.code == "ambiguous_century" and w.field == "date_of_birth"]
+    if not ambiguous or not printed.four_digit_year or not printed.labelled and printed.confidence < TRUSTED_PRINT:
+        return False
+    mrz_value = record.fields["date_of_birth"] or ""
+    # Same day, month and last two digits of the year: only the century differs.
+    if printed.value[2:] != mrz_value[2:]:
+        return False
+    record.fields["date_of_birth"] = printed.value
+    record.confidence["date_of_birth"] = round(_combined(record.confidence.get("date_of_birth"), printed.confidence), 4)
+    record.warnings = [
+        replace(w, severity="info", message=f"the birth century is from the printed date {printed.text.strip()!r}")
+        if w in ambiguous
+        else w
+        for w in record.warnings
+    ]
+    return True

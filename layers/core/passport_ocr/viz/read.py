@@ -1,0 +1,365 @@
+"""Find the printed fields of the visual zone in OCR'd lines: pure, no I/O.
+
+A field is a label (in one to three languages, joined by '/') with its value either after it
+on the same line or in the line just below, starting near the label's left edge. Dates are
+found anywhere and then attributed: a printed date equal to an MRZ date is that date
+whatever its label says; a date under an 'issue' label is the date of issue; failing a
+label, the one date that sits a plausible validity period before expiry is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..ocr_types import OcrLine
+from .dates import PrintedDate, find_dates
+from .labels import LabelHit, find_labels, has_value_words, is_label_text, label_coverage
+
+DATE_FIELDS = ("date_of_issue", "date_of_birth", "date_of_expiry")
+TEXT_FIELDS = ("place_of_birth", "authority", "surname", "given_names", "document_number", "nationality", "sex")
+
+# Passports and ID cards are valid for these many years (plus or minus a few days or months).
+_VALIDITY_YEARS = (2, 3, 4, 5, 6, 7, 10, 12, 15)
+# A value line must start within this many label heights of its label's left edge.
+_VALUE_X_TOLERANCE = 1.5
+# ...and lie within this many label heights below it.
+_VALUE_Y_REACH = 1.6
+# A line at least this much made of label words is a label line, never a value.
+LABEL_LINE_COVERAGE = 0.6
+_SEPARATORS = " \t:;/|-–—.,"
+# Two boxes overlapping this much vertically are on one row; closer than this many line
+# heights apart, they are one line the detector cut at a wide space.
+_SAME_ROW_OVERLAP = 0.6
+_JOIN_GAP = 0.6
+
+
+@dataclass(frozen=True)
+class PrintedValue:
+    """One field as printed. `value` is normalised (ISO date for dates, spaces collapsed)."""
+
+    field: str
+    value: str
+    confidence: float
+    text: str  # what was read, for warnings
+    four_digit_year: bool = True  # dates only: False when the century came from context
+    labelled: bool = True  # False when attributed from the MRZ or from date order, not a label
+
+
+@dataclass
+class _Line:
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float
+    labels: list[LabelHit]
+    coverage: float
+
+    @property
+    def height(self) -> float:
+        return max(1.0, self.box[3] - self.box[1])
+
+    def x_at(self, index: int) -> float:
+        """Approximate x of character `index` (glyphs taken as equally wide)."""
+        x0, _, x1, _ = self.box
+        return x0 + (x1 - x0) * index / max(1, len(self.text))
+
+    def index_at(self, x: float) -> int:
+        x0, _, x1, _ = self.box
+        return int(round((x - x0) / max(1e-6, x1 - x0) * len(self.text)))
+
+
+@dataclass
+class _LabelGroup:
+    """Consecutive labels of one field on one line ('Date of issue / Date de délivrance')."""
+
+    field: str
+    line: int
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class _Segment:
+    """A candidate value: part of a line's text."""
+
+    line: int
+    start: int
+    end: int
+    below: bool  # True: in the line under the label; False: after it on the same line
+
+
+def _prepare(lines: list[OcrLine]) -> list[_Line]:
+    boxed = []
+    for i, line in enumerate(lines):
+        # Lines without a box (engines that give none) are laid out one under the other.
+        box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
+        boxed.append((line.text, box, line.confidence))
+    return [
+        _Line(text, box, confidence, find_labels(text), label_coverage(text))
+        for text, box, confidence in _join_split_lines(boxed)
+    ]
+
+
+def _join_split_lines(lines: list[tuple[str, tuple, float]]) -> list[tuple[str, tuple, float]]:
+    """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14')."""
+    pieces = sorted(lines, key=lambda item: item[1][0])
+    joined: list[tuple[str, tuple, float]] = []
+    for text, box, confidence in pieces:
+        height = box[3] - box[1]
+        for k, (other_text, other_box, other_confidence) in enumerate(joined):
+            other_height = other_box[3] - other_box[1]
+            overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
+            gap = box[0] - other_box[2]
+            same_row = overlap >= _SAME_ROW_OVERLAP * min(height, other_height)
+            if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height):
+                merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
+                weight = len(other_text) / max(1, len(other_text) + len(text))
+                joined[k] = (f"{other_text} {text}", merged_box, weight * other_confidence + (1 - weight) * confidence)
+                break
+        else:
+            joined.append((text, box, confidence))
+    return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
+
+
+def _label_groups(lines: list[_Line]) -> list[_LabelGroup]:
+    groups: list[_LabelGroup] = []
+    for index, line in enumerate(lines):
+        current: _LabelGroup | None = None
+        for hit in line.labels:
+            between = line.text[current.end : hit.start] if current else ""
+            if current and hit.field == current.field and all(c in _SEPARATORS for c in between):
+                current.end, current.score = hit.end, min(current.score, hit.score)
+                continue
+            current = _LabelGroup(hit.field, index, hit.start, hit.end, hit.score)
+            groups.append(current)
+    return groups
+
+
+def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGroup]) -> _Segment | None:
+    line = lines[group.line]
+    # The next label on the same line ends this field's region, in the text and on the page.
+    next_starts = [g.start for g in groups if g.line == group.line and g.start > group.start]
+    region_end = min(next_starts, default=len(line.text))
+    rest = line.text[group.end : region_end]
+    # 'Nom / Surname': what follows a slash is the label in another language, however misread.
+    if has_value_words(rest) and not rest.lstrip().startswith("/"):
+        lead = len(rest) - len(rest.lstrip(_SEPARATORS))
+        return _Segment(group.line, group.end + lead, region_end, below=False)
+
+    label_x0, label_x1 = line.x_at(group.start), line.x_at(group.end)
+    region_x1 = line.x_at(region_end) if region_end < len(line.text) else float("inf")
+    height = line.height
+    best: tuple[float, int] | None = None
+    for index, other in enumerate(lines):
+        if index == group.line or other.coverage >= LABEL_LINE_COVERAGE or is_label_text(other.text):
+            continue
+        gap = other.box[1] - line.box[3]
+        # Below means the centre is lower by a third of a line: small print packs label and value
+        # so tightly that their boxes overlap.
+        centre_drop = (other.box[1] + other.box[3]) / 2 - (line.box[1] + line.box[3]) / 2
+        if centre_drop < 0.35 * min(height, other.height) or gap > _VALUE_Y_REACH * height:
+            continue
+        # The value starts under the label, or spans it (a value line merged with its neighbours).
+        starts_under = label_x0 - _VALUE_X_TOLERANCE * height <= other.box[0] <= label_x1
+        spans = other.box[0] < label_x0 and other.box[2] > label_x0 + height
+        if not (starts_under or spans):
+            continue
+        distance = max(0.0, gap) + 0.2 * abs(other.box[0] - label_x0)
+        if best is None or distance < best[0]:
+            best = (distance, index)
+    if best is None:
+        return None
+    value_line = lines[best[1]]
+    start = 0 if value_line.box[0] >= label_x0 - _VALUE_X_TOLERANCE * height else value_line.index_at(
+        label_x0 - 0.5 * height
+    )
+    end = len(value_line.text) if region_x1 == float("inf") else min(
+        len(value_line.text), value_line.index_at(region_x1 - 0.3 * height)
+    )
+    # Cut on word boundaries: character positions from box proportions are approximate.
+    text = value_line.text
+    while 0 < start < len(text) and text[start - 1] != " ":
+        start -= 1
+    while 0 < end < len(text) and text[end - 1] != " " and text[end] != " ":
+        end += 1
+    if start >= end:
+        return None
+    return _Segment(best[1], start, end, below=True)
+
+
+def clean_text(text: str) -> str:
+    """A value as printed, without surrounding separators; ' / ' between its languages."""
+    text = re.sub(r"\s*/\s*", " / ", text.strip(_SEPARATORS + "'\""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _parse_mrz_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _issue_plausibility(candidate: date, expiry: date | None, birth: date | None) -> float:
+    """How much `candidate` looks like a date of issue, from the MRZ dates: 0 (impossible) to 1.
+
+    Before the MRZ birth date it is impossible only if it is also before that date a century
+    earlier: the MRZ gives two digits of the birth year and its century may be wrong (the
+    merge step corrects it from the date of issue). Such a date is at most 'possible' (0.5).
+    """
+    cap = 1.0
+    if birth and candidate <= birth:
+        if candidate <= _years_before(birth, 100):
+            return 0.0
+        cap = 0.5
+    if expiry is None:
+        return min(cap, 0.5)
+    if candidate >= expiry:
+        return 0.0
+    for years in _VALIDITY_YEARS:
+        if abs((candidate - _years_before(expiry, years)).days) <= 45:
+            return cap
+    return min(cap, 0.4 if (expiry - candidate).days <= 366 * 15 else 0.1)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _date_field_value(
+    field: str, printed: PrintedDate, mrz_fields: dict, confidence: float, text: str, labelled: bool
+) -> PrintedValue | None:
+    birth = _parse_mrz_date(mrz_fields.get("date_of_birth"))
+    expiry = _parse_mrz_date(mrz_fields.get("date_of_expiry"))
+    candidates = printed.candidates()
+    if not candidates:
+        return None
+    mrz_value = _parse_mrz_date(mrz_fields.get(field))
+    if field == "date_of_issue":
+        chosen = max(candidates, key=lambda d: (_issue_plausibility(d, expiry, birth), d.year))
+    elif mrz_value and mrz_value in candidates:
+        chosen = mrz_value
+    else:
+        chosen = min(candidates, key=lambda d: abs((d - (mrz_value or d)).days))
+    return PrintedValue(
+        field, chosen.isoformat(), confidence, text, four_digit_year=printed.year_digits == 4, labelled=labelled
+    )
+
+
+def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None]) -> dict[str, PrintedValue]:
+    """The printed fields found in `lines` (the page's text, top to bottom), keyed by field name.
+
+    `mrz_fields` are the record's fields from the MRZ; they attribute unlabelled dates and
+    settle two-digit years. Fields not found are absent from the result.
+    """
+    prepared = _prepare(lines)
+    groups = _label_groups(prepared)
+    found: dict[str, PrintedValue] = {}
+    # Every date on the page, with the label group (if any) whose value holds it.
+    dates: list[tuple[int, PrintedDate, _LabelGroup | None]] = []
+    claimed: set[tuple[int, int]] = set()
+
+    for group in groups:
+        segment = _value_segment(group, prepared, groups)
+        if segment is None:
+            continue
+        line = prepared[segment.line]
+        text = line.text[segment.start : segment.end]
+        position = 1.0 if segment.below else 0.95
+        confidence = group.score * line.confidence * position
+        segment_dates = [d for d in find_dates(line.text) if segment.start <= d.start < segment.end]
+        for printed in segment_dates:
+            if (segment.line, printed.start) not in claimed:
+                claimed.add((segment.line, printed.start))
+                dates.append((segment.line, printed, group))
+        if group.field in TEXT_FIELDS and not segment_dates:
+            value = clean_text(text)
+            if value and (group.field not in found or found[group.field].confidence < confidence):
+                found[group.field] = PrintedValue(group.field, value, confidence, text)
+
+    for index, line in enumerate(prepared):
+        for printed in find_dates(line.text):
+            if (index, printed.start) not in claimed:
+                dates.append((index, printed, None))
+
+    _split_full_name(found)
+    _attribute_dates(dates, prepared, mrz_fields, found)
+    return found
+
+
+def _split_full_name(found: dict[str, PrintedValue]) -> None:
+    """'LIN, MEI-HUA' under a single name label: surname before the comma, given names after."""
+    surname = found.get("surname")
+    if surname is None or "," not in surname.value or "given_names" in found:
+        return
+    family, _, given = surname.value.partition(",")
+    found["surname"] = PrintedValue("surname", clean_text(family), surname.confidence, surname.text)
+    if clean_text(given):
+        found["given_names"] = PrintedValue("given_names", clean_text(given), surname.confidence, surname.text)
+
+
+def _attribute_dates(
+    dates: list[tuple[int, PrintedDate, _LabelGroup | None]],
+    lines: list[_Line],
+    mrz_fields: dict,
+    found: dict[str, PrintedValue],
+) -> None:
+    birth = _parse_mrz_date(mrz_fields.get("date_of_birth"))
+    expiry = _parse_mrz_date(mrz_fields.get("date_of_expiry"))
+    unlabelled: list[tuple[int, PrintedDate]] = []
+    for index, printed, group in dates:
+        text = lines[index].text[printed.start : printed.end]
+        candidates = printed.candidates()
+        line_confidence = lines[index].confidence
+        # Equal to an MRZ date: that is what it is, whatever the label reading says. The birth
+        # date matches whatever its century: the MRZ only knows two digits of the year.
+        matched = None
+        if birth and any((d.month, d.day, d.year % 100) == (birth.month, birth.day, birth.year % 100) for d in candidates):
+            matched = "date_of_birth"
+        elif expiry and expiry in candidates:
+            matched = "date_of_expiry"
+        if matched:
+            value = _date_field_value(matched, printed, mrz_fields, line_confidence, text, labelled=group is not None)
+            _keep(found, value)
+            continue
+        if group is not None and group.field in DATE_FIELDS:
+            value = _date_field_value(
+                group.field, printed, mrz_fields, group.score * line_confidence, text, labelled=True
+            )
+            if group.field == "date_of_issue" and value and _issue_plausibility(
+                date.fromisoformat(value.value), expiry, birth
+            ) == 0.0:
+                continue  # after expiry or before birth: a misread, not an issue date
+            _keep(found, value)
+            continue
+        if group is None:
+            unlabelled.append((index, printed))
+
+    if "date_of_issue" in found:
+        return
+    # No labelled issue date: the one unlabelled date a validity period before expiry.
+    plausible = []
+    for index, printed in unlabelled:
+        score = max((_issue_plausibility(d, expiry, birth) for d in printed.candidates()), default=0.0)
+        if score >= 1.0:
+            plausible.append((index, printed))
+    if len(plausible) == 1:
+        index, printed = plausible[0]
+        text = lines[index].text[printed.start : printed.end]
+        value = _date_field_value(
+            "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence, text, labelled=False
+        )
+        _keep(found, value)
+
+
+def _keep(found: dict[str, PrintedValue], value: PrintedValue | None) -> None:
+    if value is None:
+        return
+    current = found.get(value.field)
+    if current is None or (value.labelled, value.confidence) > (current.labelled, current.confidence):
+        found[value.field] = value

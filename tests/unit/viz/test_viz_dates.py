@@ -1,0 +1,71 @@
+"""Printed dates in the styles and languages of travel documents."""
+
+from datetime import date
+
+import pytest
+
+from passport_ocr.viz.dates import find_dates, month_number
+
+
+@pytest.mark.parametrize(
+    "text, day, month, year, year_digits",
+    [
+        ("12 AUG 2012", 12, 8, 2012, 4),
+        ("12.08.2012", 12, 8, 2012, 4),
+        ("12/08/2012", 12, 8, 2012, 4),
+        ("12-08-2012", 12, 8, 2012, 4),
+        ("2012-08-12", 12, 8, 2012, 4),
+        ("20 Juin/Jun 1978", 20, 6, 1978, 4),
+        ("8 Août/Aug 2006", 8, 8, 2006, 4),
+        ("12 AUG/AOUT 12", 12, 8, 12, 2),
+        ("12 AUGUST/AOUT 74", 12, 8, 74, 2),
+        ("16 APR/AVR 07", 16, 4, 7, 2),
+        ("03 MRZ 1999", 3, 3, 1999, 4),
+        ("18 MAR 2025", 18, 3, 2025, 4),
+        ("01 ENE 2011", 1, 1, 2011, 4),
+        ("07 MAG 2011", 7, 5, 2011, 4),
+        ("5 OUT 2012", 5, 10, 2012, 4),
+        ("13 LIP/JUL 2016", 13, 7, 2016, 4),
+        ("1 listopada 2010", 1, 11, 2010, 4),
+        ("3 marraskuu 2010", 3, 11, 2010, 4),
+        ("15 MEI 2015", 15, 5, 2015, 4),
+        ("12AUG2012", 12, 8, 2012, 4),
+        ("AUG 12, 2012", 12, 8, 2012, 4),
+        ("12.08.74", 12, 8, 74, 2),
+        ("01 0103", 1, 1, 3, 2),  # '01 01 03' with one space lost by the OCR
+        ("08/25/2012", 25, 8, 2012, 4),  # month first only when the day cannot be a month
+    ],
+)
+def test_one_date_in_many_styles(text, day, month, year, year_digits):
+    (found,) = find_dates(text)
+    assert (found.day, found.month, found.year, found.year_digits) == (day, month, year, year_digits)
+
+
+def test_two_digit_year_has_both_centuries_as_candidates():
+    (found,) = find_dates("16 APR/AVR 07")
+    assert found.candidates() == [date(1907, 4, 16), date(2007, 4, 16)]
+
+
+def test_four_digit_year_has_one_candidate():
+    (found,) = find_dates("16.04.2007")
+    assert found.candidates() == [date(2007, 4, 16)]
+
+
+def test_several_dates_in_a_line_with_their_spans():
+    text = "Date of issue 16 APR 2007  Expiry 15.04.2012"
+    found = find_dates(text)
+    assert [(d.day, d.month, d.year) for d in found] == [(16, 4, 2007), (15, 4, 2012)]
+    assert text[found[0].start : found[0].end] == "16 APR 2007"
+
+
+@pytest.mark.parametrize("text", ["L898902C3", "ZE 184226 B", "31.02.2012", "A234567893", "72033012347", "12 FOO 2012"])
+def test_no_date_where_none_is_printed(text):
+    assert find_dates(text) == []
+
+
+def test_month_names_fold_case_and_accents():
+    assert month_number("Août") == 8
+    assert month_number("DÉC") == 12
+    assert month_number("Février") == 2
+    assert month_number("März") == 3
+    assert month_number("xyz") is None

@@ -1,0 +1,65 @@
+"""Fuzzy matching of OCR'd label text against the label table."""
+
+import pytest
+
+from passport_ocr.viz.labels import LABELS, find_labels, has_value_words, is_label_text, starts_with_label
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("Date of issue / Date de délivrance", "date_of_issue"),
+        ("Date of issuel Date de délivrance", "date_of_issue"),  # '/' read as 'l'
+        ("Dale of lssue", "date_of_issue"),  # two letters misread
+        ("Dateof issue", "date_of_issue"),  # a space lost
+        ("Autoritédedélivrance", "authority"),  # every space lost
+        ("Ausstellungsdatum", "date_of_issue"),
+        ("Fecha de expedición", "date_of_issue"),
+        ("Gültig bis", "date_of_expiry"),
+        ("4. Date of birth / Geburtstag / Date de naissance", "date_of_birth"),
+        ("Lieu de naisance", "place_of_birth"),
+        ("10. Place ofbirth", "place_of_birth"),
+        ("Geburtsort", "place_of_birth"),
+        ("Authority / Autorité / Behörde", "authority"),
+        ("Surname/ Nom", "surname"),
+        ("Given names/ Prénoms", "given_names"),
+        ("DATA WYDANIA", "date_of_issue"),
+        ("10. Lieu de maissance7 Place of hirth", "place_of_birth"),  # '/' read as '7'
+        ("Lugar de na", "place_of_birth"),  # only the start of the line was read
+        ("Autoridad/Author", "authority"),
+    ],
+)
+def test_label_found_despite_ocr_noise(text, field):
+    assert field in {hit.field for hit in find_labels(text)}
+
+
+def test_every_language_of_a_label_line_is_one_field():
+    hits = find_labels("Authority / Autorité / Behörde")
+    assert [h.field for h in hits] == ["authority"] * 3
+    assert [h.start for h in hits] == [0, 12, 23]
+
+
+def test_two_fields_on_one_line_are_told_apart_in_order():
+    hits = find_labels("Country code/ Code du pays Passport Number/ N° de passeport")
+    fields = [h.field for h in hits]
+    assert fields.index("other") < fields.index("document_number")
+
+
+@pytest.mark.parametrize("value", ["ZENITH", "ERIKSSON", "ANNA MARIA", "BUNDESDRUCKEREI", "PASSPORT OFFICE", "UTOPIAN", "PÉCS"])
+def test_values_are_not_labels(value):
+    assert not is_label_text(value)
+    assert not starts_with_label(value)
+
+
+def test_label_fragments_are_not_values():
+    # A line cut short ('Authority/Behörde/Au') must not give 'Au' as the authority.
+    assert not has_value_words("/Au")
+    assert not has_value_words("/ Date de")
+    assert has_value_words("16 APR 2007")
+    assert is_label_text("Lieu de naissance")
+
+
+def test_label_table_is_lowercase_without_accents():
+    for phrases in LABELS.values():
+        for phrase in phrases:
+            assert phrase == phrase.lower() and phrase.isascii(), phrase

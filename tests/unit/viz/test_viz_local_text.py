@@ -1,0 +1,53 @@
+"""Locating the data page from the MRZ geometry, and cutting long lines between words (no model)."""
+
+from PIL import Image, ImageDraw
+
+from passport_ocr.engines.base import MrzGeometry
+from passport_ocr.viz.local_text import _first_part, upright_page
+
+
+def dark_box_centre(page: Image.Image) -> tuple[float, float]:
+    gray = page.convert("L")
+    xs, ys = [], []
+    for y in range(0, gray.height, 2):
+        for x in range(0, gray.width, 2):
+            if gray.getpixel((x, y)) < 100:
+                xs.append(x)
+                ys.append(y)
+    return sum(xs) / len(xs) / page.width, sum(ys) / len(ys) / page.height
+
+
+def test_page_above_the_mrz_is_cut_out_upright_and_scaled():
+    # A 440 px wide MRZ at y 400-440 and a dark mark in the page above it, left of centre.
+    image = Image.new("RGB", (600, 500), "white")
+    ImageDraw.Draw(image).rectangle((150, 200, 190, 230), fill="black")
+    geometry = MrzGeometry(corners=[(80, 400), (520, 400), (520, 440), (80, 440)], angle_deg=0, char_height_px=20)
+    page, scale = upright_page(image, geometry, "TD3", char_px=40, max_upscale=3)
+    assert scale == 2.0
+    assert page.width == round(440 * 1.16 * 2)
+    upright = dark_box_centre(page)
+
+    # The same document turned a quarter (counter-clockwise): corners move with it.
+    turned = image.rotate(90, expand=True)  # (x, y) -> (y, 600 - x)
+    corners = [(y, 600 - x) for x, y in geometry.corners]
+    page_turned, _ = upright_page(turned, MrzGeometry(corners, 90, 20), "TD3", char_px=40, max_upscale=3)
+    assert page_turned.size == page.size
+    found = dark_box_centre(page_turned)
+    assert abs(found[0] - upright[0]) < 0.01 and abs(found[1] - upright[1]) < 0.01
+    assert upright[0] < 0.5  # still left of centre: not mirrored
+
+
+def test_long_line_cut_at_the_last_word_gap_within_reach():
+    line = Image.new("L", (400, 40), 255)
+    draw = ImageDraw.Draw(line)
+    for x0, x1 in ((5, 60), (75, 140), (155, 300), (310, 395)):  # 'words' 10-15 px apart
+        draw.rectangle((x0, 10, x1, 30), fill=0)
+    x0, y0, x1, y1 = _first_part(line, (0, 0, 400, 40), aspect=5.0)
+    assert 140 < x1 < 155  # in the gap before the third word, the last one starting within 5 heights
+
+
+def test_short_line_or_line_without_gaps_is_not_cut():
+    line = Image.new("L", (400, 40), 255)
+    ImageDraw.Draw(line).rectangle((5, 10, 395, 30), fill=0)
+    assert _first_part(line, (0, 0, 400, 40), aspect=5.0) == (0, 0, 400, 40)
+    assert _first_part(line, (0, 0, 200, 40), aspect=5.0) == (0, 0, 200, 40)

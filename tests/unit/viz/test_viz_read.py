@@ -1,0 +1,133 @@
+"""Finding printed fields in OCR'd lines laid out like a data page (hand-built lines)."""
+
+from passport_ocr.ocr_types import OcrLine
+from passport_ocr.viz.read import read_printed_fields
+
+MRZ_FIELDS = {"date_of_birth": "1974-08-12", "date_of_expiry": "2012-04-15", "surname": "ERIKSSON"}
+
+
+def page(*rows):
+    """Lines from (text, x0, y0, x1, y1) rows."""
+    return [OcrLine.plain(text, 0.98, box=(x0, y0, x1, y1)) for text, x0, y0, x1, y1 in rows]
+
+
+# The ICAO specimen's layout: two columns, values under their labels.
+SPECIMEN = page(
+    ("Surname/ Nom", 460, 207, 605, 234),
+    ("ERIKSSON", 473, 233, 628, 267),
+    ("Date of Birth/ Date de naissance", 466, 391, 760, 415),
+    ("12 AUGUST/AOUT 74", 474, 416, 759, 448),
+    ("Sex/ Sexe", 463, 451, 563, 478),
+    ("Place of birth/ Lieu de naissance", 712, 450, 1010, 478),
+    ("F", 470, 474, 503, 506),
+    ("ZENITH", 737, 476, 848, 506),
+    ("Date of issue/ Date de délivrance", 462, 508, 765, 536),
+    ("Authority/ Autorité", 897, 508, 1064, 536),
+    ("16 APR/AVR 07", 476, 538, 676, 566),
+    ("PASSPORT OFFICE", 913, 536, 1180, 567),
+    ("Date of expiry/ Date d'expiration", 462, 573, 756, 601),
+    ("15 APR/AVR 12", 475, 598, 680, 629),
+)
+
+
+def test_values_under_their_labels_in_two_columns():
+    found = read_printed_fields(SPECIMEN, MRZ_FIELDS)
+    assert found["place_of_birth"].value == "ZENITH"
+    assert found["authority"].value == "PASSPORT OFFICE"
+    assert found["surname"].value == "ERIKSSON"
+    assert found["sex"].value == "F"
+
+
+def test_two_digit_year_of_issue_settled_by_the_mrz_dates():
+    found = read_printed_fields(SPECIMEN, MRZ_FIELDS)
+    assert found["date_of_issue"].value == "2007-04-16"
+    assert found["date_of_issue"].four_digit_year is False
+    assert found["date_of_birth"].value == "1974-08-12"
+    assert found["date_of_expiry"].value == "2012-04-15"
+
+
+def test_value_beside_its_label():
+    lines = page(("Date of issue: 16.04.2007", 10, 10, 300, 30), ("Place of birth: ZENITH", 10, 40, 300, 60))
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["date_of_issue"].value == "2007-04-16"
+    assert found["place_of_birth"].value == "ZENITH"
+
+
+def test_date_equal_to_the_mrz_birth_date_is_the_birth_date_whatever_its_label():
+    # The label was misread as 'issue': the MRZ says which date this is.
+    lines = page(("Date of issue", 10, 10, 200, 30), ("12.08.1974", 10, 32, 150, 52))
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["date_of_birth"].value == "1974-08-12"
+    assert "date_of_issue" not in found
+
+
+def test_unlabelled_date_a_validity_period_before_expiry_is_the_issue_date():
+    lines = page(
+        ("Xqzt vvw", 10, 10, 200, 30),  # an unreadable label
+        ("16.04.2007", 10, 32, 150, 52),
+        ("12.08.1974", 300, 32, 450, 52),
+        ("15.04.2012", 10, 90, 150, 110),
+    )
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["date_of_issue"].value == "2007-04-16"
+    assert found["date_of_issue"].labelled is False
+    assert found["date_of_issue"].confidence < 0.9
+
+
+def test_unlabelled_date_that_is_no_plausible_issue_date_is_ignored():
+    lines = page(("03.02.1999", 10, 32, 150, 52))
+    assert "date_of_issue" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_labelled_issue_date_after_expiry_is_a_misread_and_dropped():
+    lines = page(("Date of issue", 10, 10, 200, 30), ("16.04.2017", 10, 32, 150, 52))
+    assert "date_of_issue" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_fields_not_printed_are_absent():
+    lines = page(("Surname/ Nom", 10, 10, 200, 30), ("ERIKSSON", 10, 32, 150, 52))
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert set(found) == {"surname"}
+
+
+def test_label_continued_on_the_next_line_is_not_the_value():
+    lines = page(
+        ("6. Place of birth/Geburtsort/", 519, 702, 803, 746),
+        ("Lieu de naissance", 545, 724, 731, 774),
+        ("BERLIN", 555, 762, 689, 805),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "BERLIN"
+
+
+def test_date_cut_in_two_by_the_detector_is_joined():
+    lines = page(
+        ("Date of issue/Date de délivrance", 437, 619, 762, 668),
+        ("25 MAY /MAY", 443, 653, 708, 702),
+        ("14", 705, 660, 784, 698),
+    )
+    found = read_printed_fields(lines, {"date_of_birth": "1984-12-07", "date_of_expiry": "2024-05-25"})
+    assert found["date_of_issue"].value == "2014-05-25"
+
+
+def test_one_name_line_is_split_at_the_comma():
+    lines = page(("Name (Surname, Given names)", 10, 10, 300, 30), ("LIN, MEI-HUA", 10, 32, 200, 52))
+    found = read_printed_fields(lines, {})
+    assert found["surname"].value == "LIN"
+    assert found["given_names"].value == "MEI-HUA"
+
+
+def test_lines_without_boxes_are_read_in_order():
+    lines = [OcrLine.plain("Authority"), OcrLine.plain("MINISTRY OF FOREIGN AFFAIRS")]
+    assert read_printed_fields(lines, {})["authority"].value == "MINISTRY OF FOREIGN AFFAIRS"
+
+
+def test_issue_date_before_a_birth_date_of_uncertain_century_is_kept():
+    # The MRZ parser guessed born 2024 for '240306'; the passport was issued in 2018.
+    lines = page(("Date of issue", 10, 10, 200, 30), ("19 DÉC/DEC 18", 10, 32, 150, 52))
+    found = read_printed_fields(lines, {"date_of_birth": "2024-03-06", "date_of_expiry": "2023-12-19"})
+    assert found["date_of_issue"].value == "2018-12-19"
+
+
+def test_value_in_two_languages_keeps_spaced_slash():
+    lines = page(("Authority", 10, 10, 200, 30), ("Poliisi/ Polisen", 10, 32, 200, 52))
+    assert read_printed_fields(lines, {})["authority"].value == "Poliisi / Polisen"

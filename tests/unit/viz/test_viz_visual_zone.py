@@ -1,0 +1,94 @@
+"""The VIZ stage end to end: real specimen and generated page with the offline models, and
+the OCR.Space path (page lines already read) without any model."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from passport_ocr.engines.base import MrzGeometry, MrzReading
+from passport_ocr.ocr_types import OcrLine
+from passport_ocr.record import Record
+from passport_ocr.viz import page_lines_for, read_visual_zone
+
+
+def mrz_record(engine, image, today):
+    from passport_ocr.mrz import read_mrz
+
+    best, best_reading = None, None
+    for reading in engine.mrz_candidates(image):
+        result = read_mrz(reading.lines, today=today)
+        if best is None or result.score > best.score:
+            best, best_reading = result, reading
+        if result.info.valid:
+            break
+    rec = Record(fields=dict(best.fields), confidence=dict(best.confidence), warnings=list(best.warnings), mrz=best.info)
+    return rec, best_reading
+
+
+@pytest.fixture(scope="module")
+def local_engine():
+    pytest.importorskip("passport_ocr.engines.local")
+    from passport_ocr.engines import get_engine
+    from passport_ocr.settings import Settings
+
+    return get_engine(Settings(engine="local"))
+
+
+def test_icao_specimen_date_of_issue_and_printed_fields(local_engine, real_samples_dir, real_truth):
+    truth = next(t for t in real_truth if t["file"] == "uto_td3_icao.png")
+    image = Image.open(real_samples_dir / truth["file"]).convert("RGB")
+    rec, reading = mrz_record(local_engine, image, date(2026, 1, 1))
+    read_visual_zone(image, reading, rec, local_engine)
+    assert rec.fields["date_of_issue"] == truth["date_of_issue"] == "2007-04-16"
+    assert rec.fields["place_of_birth"] == "ZENITH"
+    assert rec.fields["authority"] == "PASSPORT OFFICE"
+    assert rec.confidence["date_of_issue"] > 0.8
+    assert not any(w.code == "viz_mismatch" for w in rec.warnings)
+
+
+def test_generated_page_date_of_issue_and_authority(local_engine):
+    synth = pytest.importorskip("passport_synth")
+    sample = synth.generate(seed=3, condition="clean", doc_format="TD3")
+    rec, reading = mrz_record(local_engine, sample.image, synth.REFERENCE_DATE)
+    read_visual_zone(sample.image, reading, rec, local_engine)
+    assert rec.fields["date_of_issue"] == sample.truth["date_of_issue"]
+    assert rec.fields["authority"].upper() == sample.truth["authority"].upper()
+    assert rec.fields["place_of_birth"].upper() == sample.truth["place_of_birth"].upper()
+
+
+@dataclass
+class PageReading(MrzReading):
+    """Like OCR.Space's reading: the whole page's lines come with the MRZ."""
+
+    page_lines: list[OcrLine] = field(default_factory=list)
+
+
+class NoPageText:
+    name = "ocrspace"
+
+
+def test_page_lines_of_the_reading_are_used_without_the_mrz():
+    page = [
+        OcrLine.plain("Date of issue", box=(10, 10, 200, 30)),
+        OcrLine.plain("16 APR 2007", box=(10, 32, 150, 52)),
+        OcrLine.plain("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", box=(10, 300, 900, 330)),
+        OcrLine.plain("12 AUG 2012", box=(10, 400, 150, 420)),  # under the MRZ: not the data page
+    ]
+    geometry = MrzGeometry(corners=[(10, 300), (900, 300), (900, 370), (10, 370)], angle_deg=0, char_height_px=30)
+    reading = PageReading(lines=[], geometry=geometry, page_lines=page)
+    lines = page_lines_for(NoPageText(), Image.new("RGB", (10, 10)), reading, "TD3")
+    assert [line.text for line in lines] == ["Date of issue", "16 APR 2007"]
+
+    rec = Record()
+    rec.fields.update(date_of_birth="1974-08-12", date_of_expiry="2012-04-15")
+    read_visual_zone(Image.new("RGB", (10, 10)), reading, rec, NoPageText())
+    assert rec.fields["date_of_issue"] == "2007-04-16"
+
+
+def test_no_geometry_and_no_page_lines_leaves_the_fields_empty():
+    rec = Record()
+    read_visual_zone(Image.new("RGB", (10, 10)), MrzReading(lines=[]), rec, NoPageText())
+    assert rec.fields["date_of_issue"] is None
+    assert [w.code for w in rec.warnings] == ["viz_unavailable"]
