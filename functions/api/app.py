@@ -6,6 +6,8 @@ product's typed errors to HTTP status codes.
 
 
 import base64
+import binascii
+import dataclasses
 import hmac
 import json
 import os
@@ -26,6 +28,7 @@ from pydantic import BaseModel
 
 from passport_ocr import errors
 from passport_ocr.service import Service, make_source
+from passport_ocr.settings import Settings
 
 # No Powertools Metrics here: API Gateway already counts requests, 4xx, 5xx and latency per
 # route; extraction outcomes are counted by the ingest function and visible in the store.
@@ -33,7 +36,24 @@ logger = Logger()
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 app.enable_swagger(path="/swagger", title="passport-ocr", version="1.0.0")
+
+# API Gateway answers 504 after 29 s, the function's timeout. One OCR.Space page, retries
+# included, must be given up on well before that, so the client gets our 503 and not a 504
+# (the settings' defaults are sized for the ingest function's 120 s).
+API_OCR_READ_TIMEOUT_S = 12.0
+API_OCR_DEADLINE_S = 24.0
+
+
+def within_api_gateway_limit(settings: Settings) -> Settings:
+    return dataclasses.replace(
+        settings,
+        ocrspace_timeout_s=min(settings.ocrspace_timeout_s, API_OCR_READ_TIMEOUT_S),
+        ocrspace_deadline_s=min(settings.ocrspace_deadline_s, API_OCR_DEADLINE_S),
+    )
+
+
 service = Service.from_env()
+service.settings = within_api_gateway_limit(service.settings)
 
 # Images uploaded through the API live outside `uploads/`, which the S3 notification
 # watches: storing them there would extract every API upload a second time.
@@ -181,7 +201,19 @@ def presign_key(filename: str, content_type: str) -> str:
 def _body_bytes() -> bytes:
     event = app.current_event
     body = event.body or ""
-    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+    if not event.is_base64_encoded:
+        return body.encode("utf-8")
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise errors.BadInput("the request body is not valid base64") from None
+
+
+def _label(filename: str | None) -> str | None:
+    """The client's file name without its directories: a label, never a path."""
+    if filename is None:
+        return None
+    return filename.replace("\\", "/").rsplit("/", 1)[-1] or None
 
 
 def _store_image(key: str, data: bytes, media_type: str) -> str | None:
@@ -243,7 +275,7 @@ def upload(fields: Annotated[Literal["all", "mrz"], Query()] = "all") -> Respons
         part = multipart_file(body, content_type)
         if part is None:
             raise ApiError(400, "missing_file", "the multipart body has no `file` field")
-        data, filename, media_type = part.data, part.filename, part.content_type
+        data, filename, media_type = part.data, _label(part.filename), part.content_type
     elif media_type.startswith("image/"):
         data, filename = body, None
     else:

@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
 
-from passport_ocr.errors import InputTooLarge, StorageUnavailable
+from passport_ocr.errors import InputTooLarge, ServiceError, StorageUnavailable
 from passport_ocr.service import Service, make_source, unread_object_source
 
 logger = Logger()
@@ -100,7 +100,18 @@ def ingest_object(bucket: str, key: str, version: str | None) -> None:
 
 def record_handler(record: SQSRecord) -> None:
     for obj in s3_objects(record.body):
-        ingest_object(obj["bucket"], obj["key"], obj["version"])
+        try:
+            ingest_object(obj["bucket"], obj["key"], obj["version"])
+        except ServiceError as error:
+            # The record of a transient failure: this line, the metric, and (after
+            # maxReceiveCount) the message in the DLQ. Only the code is logged: a message can
+            # quote a dependency's answer, e.g. a truncated OCR.Space JSON with the page's text.
+            logger.warning(
+                "dependency failed, message returned to the queue",
+                extra={"key": obj["key"], "message_id": record.message_id, "code": error.code},
+            )
+            metrics.add_metric(name="ImagesRetried", unit=MetricUnit.Count, value=1)
+            raise
 
 
 @logger.inject_lambda_context

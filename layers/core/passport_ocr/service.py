@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping
 
 from .engines import Engine, get_engine
-from .errors import BadInput
+from .errors import OcrServiceRateLimited, OcrServiceUnavailable, PassportOcrError
 from .record import STATUS_FAILED
 from .settings import Settings
 from .store.rows import Source, StoredExtraction
@@ -144,6 +144,7 @@ class Service:
         self.bucket_name = bucket_name
         self._repository = repository
         self._engine = engine
+        self._fallback_engine: Engine | None = None
         self._s3_client = s3_client
         self._environ = dict(environ if environ is not None else os.environ)
 
@@ -209,15 +210,35 @@ class Service:
         existing = self.repository.get_by_sha256(source.image_sha256)
         if existing is not None and existing.status != STATUS_FAILED:
             return existing, False
+        try:
+            record = self._extract(data, fields)
+        except PassportOcrError as error:
+            if error.retryable:
+                raise
+            # Retrying cannot help: bad input, or OCR.Space refusing this very file
+            # (OcrServiceError is not a BadInput but is just as final).
+            return self.record_failure(source, error)
+        return self.repository.save(record, source)
+
+    def _extract(self, data: bytes, fields: str):
         # Imported here: the imaging and MRZ code are not needed by the routes that only read.
         from .extract import extract
 
         try:
-            record = extract(data, engine=self.engine, settings=self.settings, fields=fields)
-        except BadInput as error:
-            return self.record_failure(source, error)
-        return self.repository.save(record, source)
+            return extract(data, engine=self.engine, settings=self.settings, fields=fields)
+        except (OcrServiceUnavailable, OcrServiceRateLimited):
+            if not (self.settings.ocrspace_fallback_local and self.engine_name == "ocrspace"):
+                raise
+            # OCR.Space stayed down through its retries: an answer from the offline engine now
+            # beats an SQS retry later (the record's `engine` says which one read it).
+            return extract(data, engine=self.fallback_engine, settings=self.settings, fields=fields)
 
-    def record_failure(self, source: Source, error: BadInput) -> tuple[StoredExtraction, bool]:
+    @property
+    def fallback_engine(self) -> Engine:
+        if self._fallback_engine is None:
+            self._fallback_engine = get_engine(dataclasses.replace(self.settings, engine="local"))
+        return self._fallback_engine
+
+    def record_failure(self, source: Source, error: PassportOcrError) -> tuple[StoredExtraction, bool]:
         """Store a `failed` extraction for input that cannot be processed, with the reason."""
         return self.repository.save(None, source, error=error)

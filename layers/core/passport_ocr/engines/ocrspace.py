@@ -214,7 +214,8 @@ def parse_response(body: dict, *, scale: float = 1.0) -> OcrSpacePage:
     only get the same answer and spend quota.
     """
     if not isinstance(body, dict):
-        raise OcrServiceUnavailable(f"OCR.Space answered with JSON that is not an object: {str(body)[:200]}")
+        # Its type only: the value may be the page's text.
+        raise OcrServiceUnavailable(f"OCR.Space answered with JSON that is not an object but a {type(body).__name__}")
     exit_code = _as_int(body.get("OCRExitCode"))
     results = [result for result in body.get("ParsedResults") or [] if isinstance(result, dict)]
     parsed = [result for result in results if _as_int(result.get("FileParseExitCode")) == 1]
@@ -485,7 +486,13 @@ def _json_of(response: requests.Response):
     try:
         return response.json()
     except ValueError as exc:
-        raise OcrServiceUnavailable(f"OCR.Space answered with malformed JSON: {response.text[:200]!r}") from exc
+        # Not the body itself: a 200 answer cut short holds the page's text, i.e. the passport,
+        # and this message reaches logs (Powertools' batch and tracer) and Lambda's error report.
+        raise OcrServiceUnavailable(
+            f"OCR.Space answered with malformed JSON ({len(response.content)} bytes, "
+            f"{response.headers.get('Content-Type') or 'no content type'}): "
+            f"{getattr(exc, 'msg', type(exc).__name__)} at {getattr(exc, 'pos', '?')}"
+        ) from None
 
 
 def parse_retry_after(value: str | None) -> float | None:
