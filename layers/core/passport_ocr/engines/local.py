@@ -1,0 +1,224 @@
+"""The offline engine: the numpy MRZ locator plus the PP-OCR recogniser run by onnxruntime.
+
+No text-detection network on the MRZ path: imaging.locate finds the zone geometrically, this
+module cuts each line out of the full-resolution input and reads it. Hypotheses come out
+likeliest and cheapest first: per zone (best zone first; a zone seen at low detail is first
+located again in a crop of the input) the orientation the first line reads confidently in,
+then the other one, then repaired crops (stretched to the full MRZ length, flattened and
+binarised, wider characters); after the zones of the first working size, a finer pass for
+documents small in the frame.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterator
+
+import numpy as np
+from PIL import Image
+
+from ..errors import NoMrzFound
+from ..imaging import geometry
+from ..imaging.locate import WORK_SIZES, LineBox, MrzZone, locate_zones, refine_zone
+from ..imaging.morphology import close
+from ..ocr_types import OcrLine
+from ..settings import Settings
+from .base import MrzGeometry, MrzReading
+from .recognizer import INPUT_HEIGHT, MrzRecognizer, chars_to_line, ctc_decode
+
+# Room around a line blob, in line heights: the blob is the characters' ink, the recogniser
+# wants some paper around it (as in the text lines it was trained on).
+CROP_MARGIN_Y = 0.25
+CROP_MARGIN_X = 0.35
+# The recogniser emits one CTC frame per 8 px of input; a run like '<<<<' needs a blank frame
+# between equal characters, so each character gets ~2.1 frames (16 px per character dropped
+# repeats on the real samples). More costs time linearly.
+PX_PER_CHAR = 17.0
+# A first line read with less mean confidence is probably upside down: read it turned first.
+CONFIDENT_READING = 0.9
+# Readings below this (or without '<') are not an MRZ: no costlier variants are tried.
+MRZ_LIKE_CONFIDENCE = 0.75
+# MRZ print covers well over this share of a line crop, paper more than this too.
+INK_PERCENTILE = 5
+MRZ_LINE_LENGTHS = ((30, 3), (36, 2), (44, 2))  # characters, lines: TD1; TD2 / MRV-B; TD3 / MRV-A
+
+
+def crop_line(
+    image: Image.Image,
+    zone: MrzZone,
+    line: LineBox,
+    px_per_char: float = PX_PER_CHAR,
+    x_range: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """The line cut from the input image, deskewed, INPUT_HEIGHT high, `px_per_char` per character.
+
+    `x_range` (working coordinates) overrides the line's own horizontal extent.
+    """
+    pad_y = CROP_MARGIN_Y * line.height
+    pad_x = CROP_MARGIN_X * line.height
+    left, right = x_range if x_range else (line.x0, line.x1)
+    x0, y0 = left - pad_x, line.y0 - pad_y
+    box_w, box_h = right - left + 2 * pad_x, line.height + 2 * pad_y
+    pitch = line.pitch or 0.85 * line.height
+    out_w = max(8, round(box_w / pitch * px_per_char))
+    out_h = INPUT_HEIGHT
+    # Output pixel -> level line box -> (sloping) line in the working image -> input point;
+    # warp wants input -> output.
+    out_to_work = geometry.translation(x0, y0) @ np.diag([box_w / out_w, box_h / out_h, 1.0])
+    if line.slope_deg:
+        centre_x, centre_y = (left + right) / 2, (line.y0 + line.y1) / 2
+        out_to_work = (
+            geometry.translation(centre_x, centre_y)
+            @ geometry.rotation(-line.slope_deg)
+            @ geometry.translation(-centre_x, -centre_y)
+            @ out_to_work
+        )
+    input_to_out = np.linalg.inv(out_to_work) @ zone.to_work
+    source = image
+    shrink = box_h / zone.scale / out_h  # input pixels per output pixel
+    if shrink >= 3:
+        # Bilinear warping samples, it does not average: reduce first so fine print doesn't alias.
+        factor = int(shrink // 1.5)
+        source = image.reduce(factor)
+        input_to_out = input_to_out @ geometry.scaling(factor)
+    fill = (255, 255, 255) if source.mode == "RGB" else 255
+    return np.asarray(geometry.warp(source, input_to_out, (out_w, out_h), fill=fill))
+
+
+def zone_range(zone: MrzZone) -> tuple[float, float]:
+    return min(l.x0 for l in zone.lines), max(l.x1 for l in zone.lines)
+
+
+def full_length_range(zone: MrzZone) -> tuple[float, float]:
+    """The zone's horizontal extent, stretched to the nearest MRZ line length it falls short of.
+
+    MRZ lines of one document are equally long (30, 36 or 44 characters): glare, a fold or a
+    finger can hide the end of a line from the locator but not from this.
+    """
+    left, right = zone_range(zone)
+    pitch = float(np.median([l.pitch or 0.85 * l.height for l in zone.lines]))
+    count = (right - left) / pitch
+    # TD1 has three lines of 30; TD2, TD3 and visas two of 36 or 44.
+    lengths = [n for n, lines in MRZ_LINE_LENGTHS if lines == len(zone.lines)] or [n for n, _ in MRZ_LINE_LENGTHS]
+    target = next((n for n in lengths if n >= count - 1), count)
+    missing = max(0.0, target - count) * pitch
+    # Which end is hidden is unknown: read a little paper on both sides rather than guess.
+    return left - missing, right + missing
+
+
+def clean_ink(crop: np.ndarray) -> np.ndarray:
+    """A line crop as black ink on white: uneven light and light security print removed.
+
+    Divides by the local paper brightness (a wide grey closing) so glare and shadows
+    flatten, then cuts halfway between the ink and the paper: security patterns printed
+    lighter than that vanish. (Otsu would split paper from pattern when the pattern is dense.)
+    """
+    grey = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float64)
+    paper = close(grey.astype(np.uint8), INPUT_HEIGHT, INPUT_HEIGHT // 2).astype(np.float64)
+    flat = np.clip(grey / np.maximum(paper, 1.0) * 255.0, 0, 255)
+    ink_level, paper_level = np.percentile(flat, [INK_PERCENTILE, 100 - INK_PERCENTILE])
+    clean = np.where(flat <= (ink_level + paper_level) / 2, 0, 255).astype(np.uint8)
+    return np.repeat(clean[:, :, None], 3, axis=2)
+
+
+def zone_geometry(zone: MrzZone, flipped: bool) -> MrzGeometry:
+    corners = zone.corners_in_input()
+    if flipped:
+        corners = corners[2:] + corners[:2]
+    angle = (zone.angle_deg + (180.0 if flipped else 0.0)) % 360.0
+    return MrzGeometry(corners=corners, angle_deg=angle, char_height_px=zone.char_height_input)
+
+
+def mean_confidence(lines: list[OcrLine]) -> float:
+    chars = [c.confidence for line in lines for c in line.chars]
+    return float(np.mean(chars)) if chars else 0.0
+
+
+def looks_like_mrz(lines: list[OcrLine]) -> bool:
+    """Cheap test that a reading is worth more effort: filler characters and a confident read."""
+    return sum(line.text.count("<") for line in lines) >= 2 and mean_confidence(lines) >= MRZ_LIKE_CONFIDENCE
+
+
+class LocalEngine:
+    name = "local"
+    _shared: "LocalEngine | None" = None
+    _shared_lock = threading.Lock()
+
+    def __init__(self, recognizer: MrzRecognizer, px_per_char: float = PX_PER_CHAR):
+        self.recognizer = recognizer
+        self.px_per_char = px_per_char
+
+    @classmethod
+    def shared(cls, settings: Settings) -> "LocalEngine":
+        """One engine per process: the onnxruntime session is the expensive part."""
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = cls(MrzRecognizer(settings.model_dir, threads=settings.ocr_threads))
+            return cls._shared
+
+    def mrz_candidates(self, image: Image.Image) -> Iterator[MrzReading]:
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        found_any = False
+        for work_size in WORK_SIZES:
+            if work_size != WORK_SIZES[0] and max(image.size) <= work_size * 0.75:
+                break  # the finer pass would see nothing the first did not
+            try:
+                zones = locate_zones(image, work_size=work_size)
+            except NoMrzFound:
+                continue
+            found_any = True
+            for zone in zones:
+                refined = refine_zone(image, zone)
+                if refined is not None:
+                    yield from self._zone_readings(image, refined)
+                yield from self._zone_readings(image, zone)
+        if not found_any:
+            raise NoMrzFound("nothing shaped like a machine-readable zone in the image")
+
+    def _crops(self, image: Image.Image, zone: MrzZone, x_range, px_per_char: float | None = None) -> list[np.ndarray]:
+        return [crop_line(image, zone, line, px_per_char or self.px_per_char, x_range) for line in zone.lines]
+
+    def _read(self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, note: str) -> MrzReading:
+        """Recognise a zone's line crops (as found, top to bottom), upright or turned half round."""
+        if flipped:
+            crops = [np.ascontiguousarray(crop[::-1, ::-1]) for crop in reversed(crops)]
+        lines = [chars_to_line(ctc_decode(p)) for p in self.recognizer.frame_probs(crops)]
+        turned = (zone.angle_deg + (180 if flipped else 0)) % 360
+        return MrzReading(lines=lines, geometry=zone_geometry(zone, flipped), notes=[f"{note}, turned {turned:.1f} deg"])
+
+    def _zone_readings(self, image: Image.Image, zone: MrzZone) -> Iterator[MrzReading]:
+        """Hypotheses for one zone: as found or turned (likelier first), then repaired crops."""
+        # MRZ lines start and end together: one line's blob missing its first character (a
+        # smudge, perspective) still gets cut from where its neighbours begin.
+        crops = self._crops(image, zone, zone_range(zone))
+        note = f"zone score {zone.score:.0f}"
+        # One line tells the orientation: reading the others the wrong way round would be waste.
+        probe = self._read(zone, crops[:1], False, note)
+        upright_first = mean_confidence(probe.lines) >= CONFIDENT_READING
+        readings: list[tuple[bool, MrzReading]] = []
+        for flipped in (not upright_first, upright_first):
+            if readings and not looks_like_mrz(readings[0][1].lines):
+                # Confident print that is no MRZ, or neither way round reads like one: next zone.
+                if upright_first or not looks_like_mrz(probe.lines):
+                    return
+            if flipped:
+                reading = self._read(zone, crops, True, note)
+            elif len(crops) > 1:
+                reading = self._read(zone, crops[1:], False, note)
+                reading.lines = probe.lines + reading.lines
+            else:
+                reading = probe
+            readings.append((flipped, reading))
+            yield reading
+        flipped, best = max(readings, key=lambda pair: mean_confidence(pair[1].lines))
+        if not looks_like_mrz(best.lines):
+            return
+        stretched = full_length_range(zone)
+        stretched_crops = self._crops(image, zone, stretched)
+        if any(longer.shape[1] > crop.shape[1] * 1.05 for longer, crop in zip(stretched_crops, crops)):
+            yield self._read(zone, stretched_crops, flipped, note + ", stretched to full MRZ length")
+        yield self._read(zone, [clean_ink(c) for c in stretched_crops], flipped, note + ", flattened and binarised")
+        # A wider crop gives crowded characters (many '<' in a row) more CTC frames.
+        wide = self._crops(image, zone, stretched, 1.4 * self.px_per_char)
+        yield self._read(zone, wide, flipped, note + ", wider characters")

@@ -1,0 +1,234 @@
+"""The offline engine: CTC decoding on hand-made probabilities, then the real specimens."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from passport_ocr.engines.local import LocalEngine, clean_ink, looks_like_mrz, mean_confidence
+from passport_ocr.engines.recognizer import (
+    MRZ_ALPHABET,
+    MrzRecognizer,
+    ctc_decode,
+    line_to_tensor,
+    mrz_class_ids,
+    restrict_to_alphabet,
+)
+from passport_ocr.errors import NoMrzFound
+from passport_ocr.settings import Settings
+
+HAVE_MRZ_PARSER = importlib.util.find_spec("passport_ocr.mrz") is not None and importlib.util.find_spec(
+    "passport_ocr.mrz.read"
+) is not None
+
+
+def frames(*columns: str, confidence: float = 0.9) -> np.ndarray:
+    """(T, 1 + 37) probabilities: one frame per entry, '-' the blank, the rest shared evenly."""
+    probs = np.full((len(columns), 1 + len(MRZ_ALPHABET)), (1 - confidence) / len(MRZ_ALPHABET))
+    for t, ch in enumerate(columns):
+        probs[t, 0 if ch == "-" else 1 + MRZ_ALPHABET.index(ch)] = confidence
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+def edit_distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+# --- CTC decoding ---------------------------------------------------------------------
+def test_repeated_frames_collapse_to_one_character():
+    assert "".join(c.char for c in ctc_decode(frames("P", "P", "-", "<", "<", "U"))) == "P<U"
+
+
+def test_a_blank_between_equal_characters_keeps_both():
+    assert "".join(c.char for c in ctc_decode(frames("<", "-", "<", "<", "-", "<", "-"))) == "<<<"
+
+
+def test_all_blank_frames_decode_to_nothing():
+    assert ctc_decode(frames("-", "-", "-")) == []
+
+
+def test_confidence_is_the_best_frame_and_runners_up_are_alternatives():
+    probs = frames("0", "0", "-")
+    probs[1] = 0.0
+    probs[1, 1 + MRZ_ALPHABET.index("0")] = 0.7
+    probs[1, 1 + MRZ_ALPHABET.index("O")] = 0.25
+    probs[1, 0] = 0.05
+    (char,) = ctc_decode(probs)
+    assert char.char == "0"
+    assert char.confidence == pytest.approx(0.9, abs=0.01)  # frame 0 is surer than frame 1
+    assert [a for a, _ in char.alternatives] == [] or all(p >= 0.01 for _, p in char.alternatives)
+    (char,) = ctc_decode(probs[1:])
+    assert char.confidence == pytest.approx(0.7)
+    assert char.alternatives[0] == ("O", pytest.approx(0.25))
+
+
+def test_masking_picks_the_best_mrz_character_over_a_look_alike():
+    # Model classes: blank, then a toy dictionary where a full-width '＜' outscores '<'.
+    dictionary = list(MRZ_ALPHABET) + ["＜", "く"]
+    ids = mrz_class_ids(dictionary)
+    full = np.zeros((2, 1 + len(dictionary)))
+    full[0, 1 + dictionary.index("＜")] = 0.6
+    full[0, 1 + dictionary.index("<")] = 0.3
+    full[0, 0] = 0.1
+    full[1, 0] = 1.0
+    restricted = restrict_to_alphabet(full, ids)
+    assert restricted.shape == (2, 1 + len(MRZ_ALPHABET))
+    assert np.allclose(restricted.sum(axis=1), 1.0)
+    (char,) = ctc_decode(restricted)
+    assert char.char == "<"
+    assert char.confidence == pytest.approx(0.75)
+
+
+def test_a_dictionary_without_an_mrz_character_is_refused():
+    with pytest.raises(ValueError):
+        mrz_class_ids(list("ABC"))
+
+
+def test_line_tensor_is_normalised_to_minus_one_one_and_padded_with_background():
+    line = np.full((48, 10), 255, dtype=np.uint8)
+    line[:, :3] = 0
+    tensor = line_to_tensor(line, width=16)
+    assert tensor.shape == (3, 48, 16)
+    assert tensor.min() == -1.0 and tensor.max() == 1.0
+    assert np.all(tensor[:, :, 10:] == 1.0)
+
+
+def test_clean_ink_removes_a_light_background_pattern_and_keeps_dark_print():
+    crop = np.full((48, 200, 3), 230, dtype=np.uint8)
+    crop[::6, :, :] = 170  # light security lines across the whole line
+    for x in range(10, 190, 16):
+        crop[10:38, x : x + 5, :] = 20  # characters' dark strokes
+    crop[:, 100:, :] = (crop[:, 100:, :] * 0.6).astype(np.uint8)  # a shadow over half the line
+    clean = clean_ink(crop)
+    assert np.all(clean[10:38, 10:15] == 0) and np.all(clean[10:38, 106:111] == 0)
+    assert np.all(clean[::6, 16:26] == 255) and np.all(clean[::6, 112:122] == 255)
+
+
+# --- the engine -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def engine() -> LocalEngine:
+    return LocalEngine.shared(Settings())
+
+
+def test_shared_engine_is_one_per_process_and_loads_its_model_lazily():
+    first = LocalEngine.shared(Settings())
+    assert LocalEngine.shared(Settings()) is first
+    fresh = MrzRecognizer()
+    assert not fresh.loaded and fresh.model_path.name == "PP-OCRv6_rec_small.onnx"
+    assert fresh.model_path.exists()
+
+
+def test_blank_image_raises_no_mrz_found(engine):
+    with pytest.raises(NoMrzFound):
+        list(engine.mrz_candidates(Image.new("RGB", (640, 480), (240, 240, 235))))
+
+
+def _load(real_samples_dir, row) -> Image.Image:
+    image = Image.open(real_samples_dir / row["file"])
+    image.load()
+    return image.convert("RGB")
+
+
+@pytest.mark.slow
+def test_every_real_sample_reads_close_to_truth_at_the_first_hypothesis(engine, real_samples_dir, real_truth):
+    """Raw recogniser output (before check-digit correction) is within a few characters."""
+    total_edits = total_chars = 0
+    for row in real_truth:
+        reading = next(engine.mrz_candidates(_load(real_samples_dir, row)))
+        lines = [line.text for line in reading.lines]
+        assert len(lines) == len(row["mrz"]), row["file"]
+        for got, want in zip(lines, row["mrz"]):
+            # O/0 and I/1 are the recogniser's usual slips; the parser settles them by field type.
+            assert edit_distance(got, want) <= 2, (row["file"], got, want)
+            total_edits += edit_distance(got, want)
+            total_chars += len(want)
+        assert looks_like_mrz(reading.lines)
+        corners = np.array(reading.geometry.corners)
+        width, height = Image.open(real_samples_dir / row["file"]).size
+        assert corners[:, 0].min() >= -0.05 * width and corners[:, 0].max() <= 1.05 * width
+        assert corners[:, 1].min() >= -0.05 * height and corners[:, 1].max() <= 1.05 * height
+    assert total_edits / total_chars < 0.02
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_turned_real_sample_is_read_upright(engine, real_samples_dir, real_truth, turn):
+    row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
+    image = _load(real_samples_dir, row).rotate(turn, expand=True)
+    readings = engine.mrz_candidates(image)
+    best = max((next(readings), next(readings)), key=lambda r: mean_confidence(r.lines))
+    assert [edit_distance(line.text, want) <= 2 for line, want in zip(best.lines, row["mrz"])] == [True, True]
+    assert best.geometry.angle_deg == pytest.approx((-turn) % 360, abs=1.5)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
+def test_every_real_sample_extracts_exactly_end_to_end(engine, real_samples_dir, real_truth):
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    for row in real_truth:
+        data = (real_samples_dir / row["file"]).read_bytes()
+        record = extract(data, engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+        assert record.mrz.valid, row["file"]
+        assert list(record.mrz.lines) == row["mrz"], row["file"]
+        assert record.fields["document_number"] == row["document_number"], row["file"]
+        assert record.fields["date_of_birth"] == row["date_of_birth"], row["file"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
+def test_a_low_resolution_rescan_still_extracts(engine, real_samples_dir, real_truth):
+    """The Finnish page shrunk to 300 px wide and saved as a rough JPEG."""
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
+    image = _load(real_samples_dir, row)
+    small = image.resize((300, round(300 * image.height / image.width)), Image.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, "JPEG", quality=60)
+    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+    assert record.mrz.valid
+    assert list(record.mrz.lines) == row["mrz"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
+def test_a_real_sample_photographed_at_an_angle_still_extracts(engine, real_samples_dir, real_truth):
+    """Perspective: the page's right edge 15% shorter, as when the camera leans to the left."""
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    row = next(r for r in real_truth if r["file"] == "pol_kowalska.png")
+    image = _load(real_samples_dir, row)
+    w, h = image.size
+    tilted = image.transform((w, h), Image.QUAD, (0, 0, 0, h, w, h * 1.15, w, -0.15 * h), Image.BICUBIC, fillcolor=(90, 90, 90))
+    buffer = io.BytesIO()
+    tilted.save(buffer, "PNG")
+    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+    assert record.mrz.valid
+    assert list(record.mrz.lines) == row["mrz"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
+def test_a_real_sample_small_in_a_large_photo_still_extracts(engine, real_samples_dir, real_truth):
+    """The Finnish page, slightly turned, in a 2400 x 1800 frame of dark table."""
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
+    page = _load(real_samples_dir, row).rotate(7, expand=True, fillcolor=(50, 60, 50))
+    frame = Image.new("RGB", (2400, 1800), (50, 60, 50))
+    frame.paste(page, (1300, 900))
+    buffer = io.BytesIO()
+    frame.save(buffer, "JPEG", quality=85)
+    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+    assert record.mrz.valid
+    assert list(record.mrz.lines) == row["mrz"]
