@@ -210,6 +210,15 @@ def _norm(value) -> str | None:
     return text or None
 
 
+def _loose(value) -> str | None:
+    """_norm without accents ('KØBENHAVN' ~ 'KOBENHAVN'): tells accent slips from wrong values."""
+    text = _norm(value)
+    if text is None:
+        return None
+    text = text.replace("ø", "o").replace("đ", "d").replace("ł", "l").replace("ı", "i")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def _same(predicted, expected) -> bool:
     return (predicted or None) == (expected or None)
 
@@ -219,20 +228,30 @@ def score(item: Item, outcome: dict) -> dict:
     predicted = record or {}
     mrz_fields = [f for f in MRZ_FIELDS if f in truth]
     field_ok = {f: record is not None and _same(predicted.get(f), truth[f]) for f in mrz_fields}
+    # A cut MRZ name completed from the printed page (in MRZ letters) is right too.
+    for field in ("surname", "given_names"):
+        full = truth.get(f"full_{field}_mrz")
+        if field in field_ok and not field_ok[field] and full and record is not None:
+            field_ok[field] = predicted.get(field) == full
     viz_ok = {
         f: record is not None and _norm(predicted.get(f)) == _norm(truth[f])
         for f in VIZ_FIELDS
         if truth.get(f) is not None
     }
+    viz_ok_loose = {f: record is not None and _loose(predicted.get(f)) == _loose(truth[f]) for f in viz_ok}
     mrz_exact = record is not None and all(field_ok.values())
     status = predicted.get("status", "failed") if record is not None else "failed"
     claims_valid = bool((predicted.get("mrz") or {}).get("valid"))
     # Whole record: every field right, names in full as printed (the MRZ may have cut them).
+    # The record may give full names as printed (accents) or in MRZ letters (transliterated).
     names_full_ok = True
-    for field, full in (("surname", "full_surname"), ("given_names", "full_given_names")):
-        expected = truth.get(full, truth.get(field))
-        got = predicted.get(full, predicted.get(field))
-        names_full_ok &= record is not None and _norm(got) == _norm(expected)
+    for field in ("surname", "given_names"):
+        accepted = {
+            _norm(truth.get(f"full_{field}", truth.get(field))),
+            _norm(truth.get(f"full_{field}_mrz", truth.get(field))),
+        }
+        got = predicted.get(f"full_{field}", predicted.get(field))
+        names_full_ok &= record is not None and _norm(got) in accepted
     others_ok = all(ok for f, ok in field_ok.items() if f not in ("surname", "given_names"))
     return {
         "file": item.path.name,
@@ -242,12 +261,14 @@ def score(item: Item, outcome: dict) -> dict:
         "error": outcome.get("error"),
         "field_ok": field_ok,
         "viz_ok": viz_ok,
+        "viz_ok_loose": viz_ok_loose,
         "mrz_exact": mrz_exact,
         "silent_error": record is not None and status == "extracted" and claims_valid and not mrz_exact,
         "flagged": status in ("needs_review", "failed"),
         "whole_record_exact": record is not None and others_ok and all(viz_ok.values()) and names_full_ok
         and len(viz_ok) == sum(1 for f in VIZ_FIELDS if truth.get(f) is not None),
         "wrong": {f: {"got": predicted.get(f), "want": truth[f]} for f, ok in field_ok.items() if not ok and record is not None},
+        "viz_wrong": {f: {"got": predicted.get(f), "want": truth[f]} for f, ok in viz_ok.items() if not ok and record is not None},
         # Why a record was flagged, and what the reader saw when it got a field wrong.
         "flag_reasons": sorted({w["code"] for w in predicted.get("warnings", []) if w.get("severity", "error") == "error"}),
         "mrz_read": (predicted.get("mrz") or {}).get("lines") if record is not None and not mrz_exact else None,
@@ -277,9 +298,14 @@ def summarize(scores: list[dict]) -> dict:
         scored = [s[key][field] for s in scores if field in s[key]]
         per_field[field] = round(sum(scored) / len(scored), 4) if scored else None
     cpu = [s["cpu_s"] for s in scores]
+    loose = {}
+    for field in VIZ_FIELDS:
+        scored = [s["viz_ok_loose"][field] for s in scores if field in s["viz_ok_loose"]]
+        loose[field] = round(sum(scored) / len(scored), 4) if scored else None
     return {
         "pages": count,
         "field_accuracy": per_field,
+        "viz_accuracy_ignoring_accents": loose,
         "mrz_exact": round(sum(s["mrz_exact"] for s in scores) / count, 4) if count else None,
         "whole_record_exact": round(sum(s["whole_record_exact"] for s in scores) / count, 4) if count else None,
         "silent_errors": sum(s["silent_error"] for s in scores),
@@ -324,6 +350,9 @@ def print_table(title: str, summaries: dict[str, dict], by_format: dict[str, dic
     print(f"{'group':16s} " + " ".join(f"{short[f]:>7s}" for f in fields))
     for group, s in summaries.items():
         print(f"{group:16s} " + " ".join(f"{_pct(s['field_accuracy'][f]):>7s}" for f in fields))
+    print("\nvisual-zone accuracy ignoring accents (%): issue / pob / auth")
+    for group, s in summaries.items():
+        print(f"{group:16s} " + " ".join(f"{_pct(s['viz_accuracy_ignoring_accents'][f]):>7s}" for f in VIZ_FIELDS))
     if by_format:
         print("\ngenerated pages by format (n, mrz_ok, silent, flag, fail)")
         for doc_format, s in by_format.items():

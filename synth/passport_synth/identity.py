@@ -75,6 +75,10 @@ class Document:
             "mrz": list(self.mrz_lines),
             "full_surname": self.printed_surname,
             "full_given_names": self.printed_given_names,
+            # The same untruncated names in MRZ letters (this state's transliteration): what a
+            # reader that completes a cut MRZ name from the printed page should return.
+            "full_surname_mrz": self.mrz_surname,
+            "full_given_names_mrz": self.mrz_given_names,
             "format": self.doc_format,
         }
 

@@ -127,6 +127,8 @@ def test_long_names_are_truncated_in_the_mrz_but_printed_in_full():
         }
         name_field = truth["mrz"][2]
         assert any(name.ljust(30, "<")[:30] == name_field for name in untruncated), (truth["full_surname"], name_field)
+        full_mrz = (truth["full_surname_mrz"] + "<<" + truth["full_given_names_mrz"]).replace(" ", "<")
+        assert full_mrz in untruncated and full_mrz.ljust(30, "<")[:30] == name_field
         if min(len(name) for name in untruncated) > 30:
             truncated += 1
             assert truth["given_names"], "a truncated name still keeps a given name"
