@@ -14,10 +14,11 @@ from passport_synth import generate
 
 HERE = Path(__file__).resolve().parent
 # Chosen among seeds 1-24: a clean TD3 page the offline engine reads with no warning and every
-# field right, visual zone included (checked 2026-11-25). Same seed, same bytes.
+# field right, visual zone included (checked 2026-11-25). Same seed and generator, same bytes;
+# a later passport_synth may render a different page: check it reads before committing it.
 SEED = 2
 CONDITION = "clean"
-JPEG_QUALITY = 88  # ~100-200 KB for a ~900 px page: a typical phone-scan size
+JPEG_QUALITY = 88  # 174 KB for this 1039x731 page: a typical scan size
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ DEFAULT_API_PORT = 8000
 DEFAULT_MOTO_PORT = 5000
 # Function timeouts as the template sets them; they only feed the context's remaining time here.
 API_TIMEOUT_S = 29
-INGEST_TIMEOUT_S = 120
+INGEST_TIMEOUT_S = 300
 
 
 class StackError(RuntimeError):
