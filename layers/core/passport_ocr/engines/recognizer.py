@@ -1,7 +1,8 @@
 """The MRZ line recogniser: PP-OCR's text recognition network, decoded for the MRZ alphabet.
 
-`MrzRecognizer` owns the onnxruntime session; everything else here is a pure numpy function
-(tests call them on hand-made arrays). The multilingual model knows ~18,700 characters and,
+`RecognitionModel` owns the onnxruntime session, one per process, which the visual zone's
+Latin reader (viz.recognize) shares; everything else here is a pure numpy function (tests
+call them on hand-made arrays). The multilingual model knows ~18,700 characters and,
 unconstrained, reads OCR-B '<' and letters as look-alikes from other scripts; the MRZ uses
 only A-Z, 0-9 and '<', so every other class is masked before the CTC argmax.
 """
@@ -110,22 +111,39 @@ def chars_to_line(chars: list[OcrChar], box=None) -> OcrLine:
     return OcrLine(text=text, chars=chars, box=box, confidence=confidence)
 
 
-class MrzRecognizer:
-    """Owns the recognition network's onnxruntime session, created on first use."""
+class RecognitionModel:
+    """The recognition network's one onnxruntime session per process, shared by its decoders.
 
-    def __init__(self, model_dir: Path | str | None = None, threads: int = 1):
-        self.model_path = Path(model_dir or default_model_dir()) / REC_MODEL_FILE
+    The MRZ reader and the visual-zone reader decode the same network with different
+    alphabets; one session instead of two saves a model's worth of memory and load time.
+    `run` returns the raw (N, T, classes) softmax output; decoding is the callers' business.
+    """
+
+    _instances: dict[tuple[Path, int], "RecognitionModel"] = {}
+    _instances_lock = threading.Lock()
+
+    def __init__(self, model_path: Path | str, threads: int = 1):
+        self.model_path = Path(model_path)
         self.threads = threads
         self._session = None
-        self._class_ids: np.ndarray | None = None
+        self._input_name = ""
+        self._characters: list[str] = []
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, model_path: Path | str, threads: int = 1) -> "RecognitionModel":
+        """The process-wide model for this file and thread count (not loaded yet if new)."""
+        key = (Path(model_path).resolve(), threads)
+        with cls._instances_lock:
+            if key not in cls._instances:
+                cls._instances[key] = cls(key[0], threads)
+            return cls._instances[key]
 
     @property
     def loaded(self) -> bool:
         return self._session is not None
 
     def load(self) -> None:
-        """Create the session now (a warm-up) rather than on the first line read."""
         import onnxruntime as ort
 
         if not self.model_path.exists():
@@ -138,17 +156,57 @@ class MrzRecognizer:
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
             session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
-            characters = session.get_modelmeta().custom_metadata_map["character"].splitlines()
-            self._class_ids = mrz_class_ids(characters)
+            self._characters = session.get_modelmeta().custom_metadata_map["character"].splitlines()
+            self._input_name = session.get_inputs()[0].name
             self._session = session
+
+    @property
+    def characters(self) -> list[str]:
+        """The model's dictionary: output class i + 1 is characters[i] (class 0 is the CTC blank)."""
+        if self._session is None:
+            self.load()
+        return self._characters
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        """(N, 3, INPUT_HEIGHT, W) float input -> (N, T, classes) per-frame probabilities."""
+        if self._session is None:
+            self.load()
+        (output,) = self._session.run(None, {self._input_name: batch})
+        return output
+
+
+class MrzRecognizer:
+    """Reads MRZ lines with the shared recognition model, attached on first use."""
+
+    def __init__(self, model_dir: Path | str | None = None, threads: int = 1):
+        self.model_path = Path(model_dir or default_model_dir()) / REC_MODEL_FILE
+        self.threads = threads
+        self._model: RecognitionModel | None = None
+        self._class_ids: np.ndarray | None = None
+
+    @property
+    def model(self) -> RecognitionModel:
+        """The process-wide recognition model this reader decodes (not necessarily loaded)."""
+        return RecognitionModel.shared(self.model_path, self.threads)
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None and self._model.loaded
+
+    def load(self) -> None:
+        """Load (or attach to) the shared model now (a warm-up) rather than on the first line read."""
+        model = self.model
+        model.load()
+        self._class_ids = mrz_class_ids(model.characters)
+        self._model = model
 
     def frame_probs(self, lines: list[np.ndarray]) -> list[np.ndarray]:
         """Uint8 line images of height INPUT_HEIGHT -> per-line (T, 1 + 37) MRZ probabilities."""
-        if self._session is None:
+        if self._model is None:
             self.load()
         width = max(line.shape[1] for line in lines)
         batch = np.stack([line_to_tensor(line, width) for line in lines])
-        (output,) = self._session.run(None, {self._session.get_inputs()[0].name: batch})
+        output = self._model.run(batch)
         frames_per_px = output.shape[1] / width
         results = []
         for line, probs in zip(lines, output):

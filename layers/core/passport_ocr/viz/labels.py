@@ -136,6 +136,11 @@ _PHRASES += [
     (field_name, ("".join(words),)) for field_name, words in _PHRASES if len(words) > 1 and len("".join(words)) >= 8
 ]
 _VOCABULARY: tuple[str, ...] = tuple(sorted({w for _, words in _PHRASES for w in words}))
+# A phrase can only match where its first word does: lines are checked against those phrases
+# alone (in table order, which settles ties), not against all few hundred.
+_PHRASES_BY_FIRST_WORD: dict[str, list[int]] = {}
+for _index, (_, _words) in enumerate(_PHRASES):
+    _PHRASES_BY_FIRST_WORD.setdefault(_words[0], []).append(_index)
 _VOCAB_BIGRAMS: dict[str, set[str]] = {w: _bigrams(w) for w in _VOCABULARY}
 _BIGRAM_INDEX: dict[str, list[str]] = {}
 for _word, _grams in _VOCAB_BIGRAMS.items():
@@ -198,7 +203,8 @@ def find_labels(text: str) -> list[LabelHit]:
     words = _split_joined(_words_with_spans(_NUMBERING.sub(lambda m: " " * len(m.group()), text)))
     snapped = [snap_word(w) for w, _, _ in words]
     hits: list[LabelHit] = []
-    for field_name, phrase in _PHRASES:
+    candidates = sorted({i for word, _ in snapped if word for i in _PHRASES_BY_FIRST_WORD.get(word, ())})
+    for field_name, phrase in (_PHRASES[i] for i in candidates):
         size = len(phrase)
         for i in range(len(words) - size + 1):
             if all(snapped[i + k][0] == phrase[k] for k in range(size)):

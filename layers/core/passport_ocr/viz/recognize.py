@@ -1,9 +1,9 @@
 """Printed-text line recognition with the PP-OCRv6 recogniser, Latin alphabet only.
 
 The MRZ engine decodes the same model restricted to A-Z0-9<; the visual zone needs
-lowercase, accents and punctuation, so this module keeps its own small session and its own
-CTC decoding. Restricting the decode to Latin script stops the model's CJK classes from
-winning on blurry Latin glyphs.
+lowercase, accents and punctuation, so this module has its own CTC decoding on top of the
+same onnxruntime session (engines.recognizer.RecognitionModel). Restricting the decode to
+Latin script stops the model's CJK classes from winning on blurry Latin glyphs.
 """
 
 from __future__ import annotations
@@ -15,10 +15,15 @@ import numpy as np
 from PIL import Image
 
 from ..ocr_types import OcrChar, OcrLine
-from .models import model_path, new_session
+from ..engines.recognizer import RecognitionModel
+from .models import model_path
 
 REC_HEIGHT = 48  # the model's fixed input height
-_BATCH = 8
+MAX_BATCH = 8
+# A batch runs at the width of its widest line, and the network's cost is proportional to
+# width while one more run costs well under a millisecond: only lines this close in width
+# share a run (padding used to add 40-160% to a page's recognition cost).
+MAX_PAD_FRACTION = 0.1
 # A glyph of another script decodes to a Latin symbol with almost no probability.
 MIN_CHAR_CONFIDENCE = 0.15
 # Printed passport text: Latin letters (Latin-1, Latin Extended A/B and Additional, e.g.
@@ -66,13 +71,25 @@ def prepare_line(crop: Image.Image, squeeze: float = 1.0) -> np.ndarray:
     return ((array - 0.5) / 0.5).transpose(2, 0, 1)
 
 
+def width_batches(widths: list[int], max_batch: int = MAX_BATCH, max_pad: float = MAX_PAD_FRACTION) -> list[list[int]]:
+    """Indices of `widths` grouped into runs: narrowest first, each run at most `max_batch`
+    long and no wider than (1 + max_pad) times its narrowest member."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(widths)), key=lambda k: widths[k]):
+        current = batches[-1] if batches else None
+        if current and len(current) < max_batch and widths[i] <= (1 + max_pad) * widths[current[0]]:
+            current.append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
 class TextRecognizer:
-    """Owns the recognition ONNX session and its character table."""
+    """Latin decoding of the shared recognition model, and its character table."""
 
     def __init__(self, model_file: Path | None = None, threads: int = 1):
-        self.session = new_session(model_file or model_path("rec"), threads)
-        self.input_name = self.session.get_inputs()[0].name
-        dictionary = self.session.get_modelmeta().custom_metadata_map["character"].split("\n")
+        self.model = RecognitionModel.shared(model_file or model_path("rec"), threads)
+        dictionary = self.model.characters
         # PaddleOCR's class layout: blank, the dictionary, then space.
         symbols = ["", *dictionary, " "]
         # Decoding only looks at these classes (blank first), a few hundred of ~18,700.
@@ -82,16 +99,14 @@ class TextRecognizer:
     def read(self, crops: list[Image.Image], squeeze: float = 1.0) -> list[OcrLine]:
         """Recognise line images; returns one OcrLine per crop (box left unset), same order."""
         prepared = [prepare_line(c, squeeze) for c in crops]
-        order = sorted(range(len(prepared)), key=lambda i: prepared[i].shape[2])
         results: list[OcrLine | None] = [None] * len(prepared)
-        for first in range(0, len(order), _BATCH):
-            batch_ids = order[first : first + _BATCH]
+        for batch_ids in width_batches([p.shape[2] for p in prepared]):
             widest = max(prepared[i].shape[2] for i in batch_ids)
             # Padding with 0 (mid-grey after normalisation) is what the model was trained with.
             batch = np.zeros((len(batch_ids), 3, REC_HEIGHT, widest), dtype=np.float32)
             for slot, i in enumerate(batch_ids):
                 batch[slot, :, :, : prepared[i].shape[2]] = prepared[i]
-            output = self.session.run(None, {self.input_name: batch})[0]
+            output = self.model.run(batch)
             for slot, i in enumerate(batch_ids):
                 _, chars = ctc_decode(output[slot][:, self.allowed], self.symbols)
                 # Drop glyphs of other scripts (the Chinese or Cyrillic half of a label).
