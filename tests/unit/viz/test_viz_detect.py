@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from passport_ocr.viz.detect import DbParams, boxes_from_probability, label_runs
+from passport_ocr.imaging.morphology import label_runs
+from passport_ocr.viz.detect import DbParams, boxes_from_probability
 
 
 def test_label_runs_groups_8_connected_pixels():

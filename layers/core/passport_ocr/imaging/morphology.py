@@ -128,13 +128,16 @@ def _find_root(parent: np.ndarray) -> np.ndarray:
         parent = grand
 
 
-def connected_components(mask: np.ndarray) -> Components:
-    """Label a boolean mask by runs: runs overlapping (8-connected) in adjacent rows join."""
+def label_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """8-connected components of a boolean mask, as horizontal runs.
+
+    Returns (row, start, end, label) per run, `end` exclusive, labels 0..n-1. Working on runs
+    instead of pixels keeps the labelling vectorised and cheap on whole pages.
+    """
     rows, starts, ends = _runs(mask)
     n = len(rows)
     if n == 0:
-        empty = np.zeros(0)
-        return Components(*(empty.astype(int),) * 5, *(empty,) * 5)
+        return rows, starts, ends, np.zeros(0, dtype=np.int64)
     # Run j in the next row touches run i (8-connectivity) when start_j <= end_i and
     # end_j >= start_i (ends exclusive). Runs are in row-major order, so with keys
     # row * stride + column both conditions become searches in sorted arrays.
@@ -144,16 +147,11 @@ def connected_components(mask: np.ndarray) -> Components:
     first = np.searchsorted(end_keys, (rows + 1) * stride + starts, side="left")
     last = np.searchsorted(start_keys, (rows + 1) * stride + ends, side="right")
     counts = np.maximum(last - first, 0)
-    links_a, links_b = [], []
-    if counts.sum():
-        a_idx = np.repeat(np.arange(n), counts)
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        links_a.append(a_idx)
-        links_b.append(np.repeat(first, counts) + offsets)
     parent = np.arange(n)
-    if links_a:
-        a = np.concatenate(links_a)
-        b = np.concatenate(links_b)
+    if counts.sum():
+        a = np.repeat(np.arange(n), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        b = np.repeat(first, counts) + offsets
         # Min-label propagation with pointer jumping until every link agrees.
         while True:
             low = np.minimum(parent[a], parent[b])
@@ -168,6 +166,15 @@ def connected_components(mask: np.ndarray) -> Components:
             if not changed and np.array_equal(parent[a], parent[b]):
                 break
     _, label = np.unique(parent, return_inverse=True)
+    return rows, starts, ends, label.reshape(-1)
+
+
+def connected_components(mask: np.ndarray) -> Components:
+    """Label a boolean mask (8-connectivity) and measure each component."""
+    rows, starts, ends, label = label_runs(mask)
+    if len(rows) == 0:
+        empty = np.zeros(0)
+        return Components(*(empty.astype(int),) * 5, *(empty,) * 5)
     count = label.max() + 1
     lengths = (ends - starts).astype(np.float64)
     # Sums over each run of x and x^2 in closed form (x from start to end-1).

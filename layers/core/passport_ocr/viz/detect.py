@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..imaging.morphology import label_runs
 from .models import model_path, new_session
 
 # ImageNet statistics the detector was trained with, in the BGR channel order it was fed.
@@ -32,46 +33,6 @@ class DbParams:
     # which the recogniser pays for by width: grow sideways by this fraction of it.
     unclip_x_fraction: float = 0.5
     min_size: int = 3  # regions thinner than this (in map pixels) are noise
-
-
-def label_runs(bitmap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """8-connected components of a boolean image, as horizontal runs.
-
-    Returns (row, start, end, label) per run, `end` exclusive; labels are 0..n-1. Working on
-    runs instead of pixels keeps the union-find loop to a few thousand steps per page.
-    """
-    height, width = bitmap.shape
-    padded = np.zeros((height, width + 2), dtype=np.int8)
-    padded[:, 1:-1] = bitmap
-    edges = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(edges == 1)
-    _, ends = np.nonzero(edges == -1)
-    count = len(rows)
-    parent = list(range(count))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    row_first = np.searchsorted(rows, np.arange(height + 1))
-    for y in range(1, height):
-        prev_i, prev_end = int(row_first[y - 1]), int(row_first[y])
-        cur_i, cur_end = int(row_first[y]), int(row_first[y + 1])
-        while prev_i < prev_end and cur_i < cur_end:
-            # 8-connectivity: runs touch when they overlap or meet diagonally.
-            if starts[prev_i] <= ends[cur_i] and starts[cur_i] <= ends[prev_i]:
-                a, b = find(prev_i), find(cur_i)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-            if ends[prev_i] < ends[cur_i]:
-                prev_i += 1
-            else:
-                cur_i += 1
-    roots = np.array([find(i) for i in range(count)], dtype=np.int64)
-    _, labels = np.unique(roots, return_inverse=True)
-    return rows, starts, ends, labels.reshape(-1)
 
 
 def boxes_from_probability(
