@@ -33,25 +33,15 @@ from collections import Counter  # noqa: E402
 from datetime import date, datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from passport_ocr.record import FIELD_NAMES  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL_DIR = ROOT.parent / "shared" / "samples" / "real"
 PEERS_DIR = Path(__file__).resolve().parent / "peers"
 
 # What the MRZ alone can give; the visual zone adds the three VIZ_FIELDS.
-MRZ_FIELDS = (
-    "document_type",
-    "document_code",
-    "issuing_country",
-    "surname",
-    "given_names",
-    "document_number",
-    "nationality",
-    "date_of_birth",
-    "sex",
-    "date_of_expiry",
-    "personal_number",
-)
 VIZ_FIELDS = ("date_of_issue", "place_of_birth", "authority")
+MRZ_FIELDS = tuple(name for name in FIELD_NAMES if name not in VIZ_FIELDS)
 # The reader decides centuries relative to "today"; generated documents are dated relative to
 # the generator's fixed reference day, so that day is handed to extract() for them.
 SYNTH_CONDITIONS = ("clean", "scan", "lowres", "photo", "heavy")
