@@ -31,6 +31,25 @@ def _char(truth_char: str, read: str, rng: random.Random) -> OcrChar:
     return OcrChar(read, rng.uniform(0.45, 0.8), alternatives)
 
 
+def _evidence_char(truth_char: str, read: str, rng: random.Random) -> OcrChar:
+    """Like the local engine: the runners-up account for the probability the read char
+    lacks (it lists everything above 1%), and a misread has the truth among them."""
+    if read == truth_char:
+        confidence = rng.uniform(0.85, 0.999)
+        rest = 1.0 - confidence
+        other = LOOKALIKES.get(read) or ("C" if read == "<" else "<")
+        return OcrChar(read, confidence, [(other, rest)] if rest >= 0.01 else [])
+    confidence = rng.uniform(0.45, 0.8)
+    rest = 1.0 - confidence
+    truth_share = rng.uniform(0.6, 0.95) if truth_char != " " else 0.0
+    alternatives = [(truth_char, rest * truth_share)] if truth_share else []
+    spare = rest * (1 - truth_share)
+    if spare >= 0.01:
+        alternatives.append((rng.choice("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<".replace(read, "")), spare))
+    alternatives.sort(key=lambda ap: -ap[1])
+    return OcrChar(read, confidence, alternatives)
+
+
 def corrupt_line(truth: str, rng: random.Random, rate: float) -> list[tuple[str, str]]:
     """(true char, read char) pairs; a read char of '' is a dropped filler."""
     k_line = rng.random() < 0.12
@@ -62,24 +81,25 @@ def corrupt_line(truth: str, rng: random.Random, rate: float) -> list[tuple[str,
     return pairs
 
 
-def _ocr_line(pairs: list[tuple[str, str]], rng: random.Random) -> OcrLine:
-    chars = [_char(t, r, rng) for t, r in pairs if r]
+def _ocr_line(pairs: list[tuple[str, str]], rng: random.Random, evidence: bool = False) -> OcrLine:
+    chars = [(_evidence_char if evidence else _char)(t, r, rng) for t, r in pairs if r]
     if rng.random() < 0.1 and len(chars) > 10:
         chars.insert(rng.randrange(5, len(chars) - 5), OcrChar(" ", 0.6))
     text = "".join(c.char for c in chars)
-    if rng.random() < 0.4:  # an engine without per-character evidence
+    if not evidence and rng.random() < 0.4:  # an engine without per-character evidence
         return OcrLine.plain(text, confidence=0.9)
     return OcrLine(text=text, chars=chars, confidence=sum(c.confidence for c in chars) / len(chars))
 
 
-def corrupt(mrz: list[str], seed: int, rate: float = 0.03) -> list[OcrLine]:
-    """The OCR lines of a page whose true MRZ is `mrz`."""
+def corrupt(mrz: list[str], seed: int, rate: float = 0.03, evidence: bool = False) -> list[OcrLine]:
+    """The OCR lines of a page whose true MRZ is `mrz`; with `evidence`, every line comes
+    from an engine that reports complete runners-up (the local engine)."""
     rng = random.Random(seed)
     lines = []
     if rng.random() < 0.5:
         lines += [OcrLine.plain(rng.choice(JUNK)) for _ in range(rng.randint(1, 3))]
     for truth in mrz:
-        line = _ocr_line(corrupt_line(truth, rng, rate), rng)
+        line = _ocr_line(corrupt_line(truth, rng, rate), rng, evidence)
         if rng.random() < 0.05:
             cut = rng.randrange(10, len(line.text) - 10)
             lines.append(OcrLine(line.text[:cut], line.chars[:cut], confidence=line.confidence))

@@ -9,6 +9,11 @@ from .charmaps import FILLER_GLYPHS
 from .checkdigit import is_mrz_char
 
 
+# Probability a character's reported runners-up may leave unaccounted for while the
+# recogniser's evidence is still complete (it lists everything above 1%, at most three).
+UNEXPLAINED_MASS = 0.12
+
+
 @dataclass
 class Cell:
     """One MRZ character with the OCR's confidence and runners-up (already normalised)."""
@@ -17,6 +22,18 @@ class Cell:
     confidence: float = 1.0
     alternatives: list[tuple[str, float]] = field(default_factory=list)
     inserted: bool = False  # added by the aligner, the OCR never saw it
+    # The engine reported runners-up on this line: an alternative it did not list had a
+    # negligible probability. Without evidence (OCR.Space) nothing can be said either way.
+    evidence: bool = False
+
+
+def allowed_probability(cell: Cell, allowed) -> float:
+    """The recogniser's probability of the cell's character among the characters the layout
+    allows at its position: a '0' runner-up cannot make an 'O' in a name doubtful."""
+    if not allowed(cell.char):
+        return min(cell.confidence, 0.5)
+    ruled_out = sum(p for a, p in cell.alternatives if not allowed(a))
+    return min(cell.confidence / max(1.0 - ruled_out, 1e-6), 1.0)
 
 
 def normalise_char(char: str) -> str:
@@ -34,12 +51,17 @@ def line_cells(line: OcrLine) -> list[Cell]:
         source = [(c.char, c.confidence, c.alternatives) for c in line.chars]
     else:
         source = [(c, line.confidence, []) for c in line.text]
+    evidence = any(alternatives for _, _, alternatives in source)
     cells = []
     for char, confidence, alternatives in source:
         normal = normalise_char(char)
         alts = [(normalise_char(a), p) for a, p in alternatives]
         alts = [(a, p) for a, p in alts if is_mrz_char(a) and a != normal]
-        cells.append(Cell(normal, float(confidence), alts))
+        # The runners-up must account for the rest of the probability: a character read at
+        # 0.7 with nothing listed has lost its evidence somewhere (a merged frame, an engine
+        # that reports only some runners-up) and is judged by the look-alike maps instead.
+        unexplained = 1.0 - float(confidence) - sum(p for _, p in alternatives)
+        cells.append(Cell(normal, float(confidence), alts, evidence=evidence and unexplained <= UNEXPLAINED_MASS))
     return cells
 
 
@@ -56,7 +78,7 @@ def space_variants(cells: list[Cell]) -> list[list[Cell]]:
     stripped = list(cells)
     while stripped and stripped[-1].char == " ":
         stripped.pop()
-    as_fillers = [Cell("<", min(c.confidence, 0.9)) if c.char == " " else c for c in stripped]
+    as_fillers = [Cell("<", min(c.confidence, 0.9), evidence=c.evidence) if c.char == " " else c for c in stripped]
     return [dropped, as_fillers]
 
 

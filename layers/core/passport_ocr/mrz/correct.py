@@ -9,7 +9,7 @@ than silently picking one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations, product
 
 from ..record import Correction
@@ -28,9 +28,27 @@ UNSURE_CONFIDENCE = 0.85
 # More changes than this in one reading is no longer a correction but a different text:
 # the checks then stay failed and the fields flagged.
 MAX_TOTAL_CHANGES = 3
-MAX_CANDIDATES_PER_POSITION = 4
-# Readings whose costs differ by less than this are "about equally likely".
-AMBIGUITY_MARGIN = 1.0
+MAX_CANDIDATES_PER_POSITION = 6
+# Readings whose costs differ by less than this are "about equally likely". With the
+# recogniser's evidence the costs are log-likelihood ratios: a reading is taken only when it
+# is ten times likelier than any rival that passes the same checks (posterior >= ~0.9), so
+# '2S' read with '25' and 'ZS' both passing every check (0.43 vs 0.24) is flagged, not
+# picked, and so is a reading as read whose rival the checks cannot see ('22' / 'ZZ').
+# Without evidence the costs are look-alike priors, tuned on the noise tests.
+AMBIGUITY_MARGIN = 2.3
+AMBIGUITY_MARGIN_WITHOUT_EVIDENCE = 1.0
+# Priors of a look-alike / digit misread the recogniser did not list among its runners-up
+# (it lists everything above 1%): small, so that such a change needs the checks' full weight.
+UNSUPPORTED_LOOKALIKE = 0.05
+UNSUPPORTED_DIGIT = 0.02
+MIN_UNSUPPORTED_COST = 2.0
+# The most change cost (summed log-likelihood ratios) a reading may carry, by how many check
+# digits confirm it: one check digit passes by chance one time in ten (cost ~2.3), so a field
+# only its own check confirms takes one well supported change, while a field the composite
+# confirms as well may take one unsupported look-alike (~2.9) or two supported changes, but
+# not a digit misread the recogniser gave no weight (~3.9: seen to pick the wrong date).
+MAX_COST_ONE_CHECK = 2.0
+MAX_COST_TWO_CHECKS = 3.5
 # Variants kept per check and per residue of the composite sum in the joint search.
 KEEP_PER_CHECK = 20
 KEEP_PER_RESIDUE = 8
@@ -40,11 +58,59 @@ Position = tuple[int, int]
 
 def _set(lines: list[list[Cell]], line: int, pos: int, char: str, confidence: float | None = None) -> None:
     old = lines[line][pos]
-    lines[line][pos] = Cell(char, old.confidence if confidence is None else confidence, old.alternatives, old.inserted)
+    lines[line][pos] = replace(old, char=char, confidence=old.confidence if confidence is None else confidence)
+
+
+# Letters a digit read in a letter position may stand for ('0': O, and D, Q in OCR-B).
+LOOKALIKE_LETTERS = {**DIGIT_TO_LETTER, "0": "ODQ"}
+# Weight of an allowed character the recogniser did not list (it lists all above 0.01).
+UNLISTED_PROBABILITY = 0.005
+# How much more often the look-alike map's letter is the truth than another look-alike.
+MAP_PRIOR = 3.0
+
+
+def _allowed(kind: str):
+    if kind in DIGIT_KINDS:
+        return lambda c: c.isdigit()
+    return lambda c: c.isalpha()
+
+
+def _type_evidence(cell: Cell, kind: str, mapped: str, mapped_confidence: float) -> tuple[str, float]:
+    """What a character the layout forbids here really is, and how sure that is.
+
+    Among the characters of the allowed type that look like it (and any the recogniser
+    listed), each weighs its runner-up probability, or the reporting floor when unlisted; the
+    look-alike map's choice weighs more, being by far the usual misread. So '8' with an 'S'
+    runner-up in a name is an 'S', '0' with 'O' at 0.03 is a sure 'O', and '0' with only
+    'Q' at 0.05 is a doubtful 'Q' (it could be D or O).
+    """
+    allowed = _allowed(kind)
+    listed = {a: p for a, p in cell.alternatives if allowed(a)}
+    if not cell.evidence and not listed:
+        return mapped, mapped_confidence
+    looks_like = set(LOOKALIKE_LETTERS.get(cell.char, mapped) if kind in LETTER_KINDS else mapped)
+    weights = {a: listed.get(a, UNLISTED_PROBABILITY) for a in looks_like | set(listed) if allowed(a)}
+    if not weights:
+        return mapped, mapped_confidence  # no look-alike of the allowed type: stays failed
+    if mapped in weights:
+        weights[mapped] *= MAP_PRIOR
+    best = max(weights, key=weights.get)
+    confidence = weights[best] / sum(weights.values())
+    if not listed:
+        # The recogniser saw no allowed character here: the map alone speaks.
+        confidence = min(confidence, mapped_confidence)
+    if kind == "country":
+        # The country table referees codes (and warns on unknown ones).
+        confidence = max(confidence, mapped_confidence)
+    return best, confidence
 
 
 def apply_field_types(lines: list[list[Cell]], layout: Layout, kinds: list[list[str]]) -> list[Correction]:
-    """Digits where only digits belong, letters where only letters belong."""
+    """Digits where only digits belong, letters where only letters belong.
+
+    The recogniser's own runner-up of the allowed type wins over the look-alike map ('8' with
+    an 'S' runner-up in a name is an 'S', not a 'B'): the layout only forbids the read char.
+    """
     corrections = []
     filler_digits = {(c.line, c.position) for c in layout.checks if c.filler_allowed}
     if layout.overflow_field:
@@ -63,9 +129,12 @@ def apply_field_types(lines: list[list[Cell]], layout: Layout, kinds: list[list[
                 new, reason = DIGIT_TO_LETTER.get(char, char), "field_type"
             else:
                 new, reason = char, ""
+            confidence = min(cell.confidence, 0.9) * 0.9
+            if reason == "field_type" and char.isalnum() and not _allowed(kind)(char):
+                new, confidence = _type_evidence(cell, kind, new, confidence)
             if new != char:
                 # The OCR was wrong here: whatever it was sure of, it is less sure now.
-                _set(lines, line_index, pos, new, min(cell.confidence, 0.9) * 0.9)
+                _set(lines, line_index, pos, new, confidence)
                 corrections.append(Correction(line_index, pos, char, new, reason))
     return corrections
 
@@ -116,6 +185,9 @@ def _candidates(
 ) -> list[tuple[str, float]]:
     """Other characters this cell may really be, with a cost (lower = more likely).
 
+    The cost is the log-likelihood ratio of the read character over the new one. With the
+    recogniser's evidence, a runner-up costs what its probability says and a look-alike it
+    did not list gets only a small prior; without evidence the look-alike maps are all there is.
     `between_digits`: both neighbours in the field are digits, where a letter is more likely
     a misread digit than the other way round (document numbers are letters then digits).
     """
@@ -132,11 +204,17 @@ def _candidates(
     if kind not in DIGIT_KINDS:
         confusions += [(alt, 0.5) for alt in ALNUM_CONFUSIONS.get(cell.char, "")]
     for alt, base in confusions:
-        if alt not in options:
-            cost = base + confidence
-            if between_digits and kind not in DIGIT_KINDS and base < 1.0:
-                cost = 0.3 + confidence * 0.5 if alt.isdigit() else 1.5 + confidence
-            options[alt] = cost
+        if alt in options:
+            continue
+        if cell.evidence:
+            # The recogniser gave this character less than its reporting floor here.
+            prior = UNSUPPORTED_LOOKALIKE if base < 1.0 else UNSUPPORTED_DIGIT
+            options[alt] = max(math.log(confidence / prior), MIN_UNSUPPORTED_COST)
+            continue
+        cost = base + confidence
+        if between_digits and kind not in DIGIT_KINDS and base < 1.0:
+            cost = 0.3 + confidence * 0.5 if alt.isdigit() else 1.5 + confidence
+        options[alt] = cost
     ranked = sorted(options.items(), key=lambda kv: kv[1])
     return ranked[:MAX_CANDIDATES_PER_POSITION]
 
@@ -229,8 +307,11 @@ def _group_variants(
     max_changes = MAX_CHANGES_PER_CHECK
     if passes(()):
         variants.append(Variant((), 0.0, 0))
-        # A field its own check accepts changes only to satisfy the composite: one change.
-        max_changes = 1
+        # A field its own check accepts changes only to satisfy the composite: one change;
+        # with evidence two, so that a misread its own check accepted by chance (a digit
+        # and its check digit both misread) is found as a rival when it is supported.
+        if not any(lines[p[0]][p[1]].evidence for p in positions):
+            max_changes = 1
     for count in range(1, max_changes + 1):
         for chosen in combinations(sorted(moves), count):
             for picks in product(*(moves[p] for p in chosen)):
@@ -287,9 +368,15 @@ def _differing_positions(a: list[Variant], b: list[Variant]) -> set[Position]:
 def search(lines: list[list[Cell]], layout: Layout, checks: list[CheckSpec], kinds: list[list[str]]) -> SearchOutcome:
     """The cheapest set of changes that makes every check pass, if one is clearly best."""
     texts = _texts(lines)
-    if all(evaluate(c, texts).ok for c in checks):
+    all_pass = all(evaluate(c, texts).ok for c in checks)
+    if all_pass and not any(cell.evidence for cells in lines for cell in cells):
         return SearchOutcome()
-    outcome = SearchOutcome(searched=True)
+    # With the recogniser's evidence a reading that passes as read is searched too: a rival
+    # reading its runners-up support about as well, that also passes every check, makes the
+    # fields where they differ doubtful (a misread the check digits happen to accept).
+    outcome = SearchOutcome(searched=not all_pass)
+    has_evidence = any(cell.evidence for cells in lines for cell in cells)
+    margin = AMBIGUITY_MARGIN if has_evidence else AMBIGUITY_MARGIN_WITHOUT_EVIDENCE
     date_spans = [(f.line, f.start, f.end) for f in layout.fields if f.kind == "date"]
     composite = next((c for c in checks if c.name == layout.composite), None)
     simple = [c for c in checks if c is not composite]
@@ -299,7 +386,7 @@ def search(lines: list[list[Cell]], layout: Layout, checks: list[CheckSpec], kin
     if composite is None:
         # No joint check: each check settles its own field.
         for variants in groups:
-            _settle_alone(variants, outcome)
+            _settle_alone(variants, outcome, margin)
         return outcome
     if any(not g for g in groups):
         # A check no reading satisfies: nothing is confirmed, the text stays as read.
@@ -332,28 +419,45 @@ def search(lines: list[list[Cell]], layout: Layout, checks: list[CheckSpec], kin
     for position, char in (pc for v in best for pc in v.changes):
         outcome.changes[position] = char
     for cost, other in readings[1:]:
-        if cost - best_cost >= AMBIGUITY_MARGIN:
+        if cost - best_cost >= margin:
             break
         outcome.ambiguous_positions |= _differing_positions(best, other)
     return outcome
 
 
 def _acceptable(reading: list[Variant], checks: list[CheckSpec]) -> bool:
-    """Few enough changes to be a correction, and at most one printed check digit rewritten:
-    rewriting two (a field's and the composite) would make the data confirm itself."""
+    """Few enough changes to be a correction, at most one printed check digit rewritten
+    (rewriting two, a field's and the composite, would make the data confirm itself), and
+    no part of the reading more costly than the check digits confirming it can vouch for.
+
+    `reading` is the joint search's: one variant per field check, then the composite-only
+    positions, then the composite digit.
+    """
     changes = [p for v in reading for p, _ in v.changes]
     digits = {(c.line, c.position) for c in checks}
-    return len(changes) <= MAX_TOTAL_CHANGES and sum(p in digits for p in changes) <= 1
+    if len(changes) > MAX_TOTAL_CHANGES or sum(p in digits for p in changes) > 1:
+        return False
+    *fields, free, composite_digit = reading
+    # A rewritten composite digit confirms nothing: each field then rests on its own check.
+    field_bound = MAX_COST_ONE_CHECK if composite_digit.changes else MAX_COST_TWO_CHECKS
+    return (
+        all(v.cost <= field_bound for v in fields)
+        and free.cost <= MAX_COST_ONE_CHECK
+        and composite_digit.cost <= MAX_COST_ONE_CHECK
+    )
 
 
-def _settle_alone(variants: list[Variant], outcome: SearchOutcome) -> None:
+def _settle_alone(variants: list[Variant], outcome: SearchOutcome, margin: float) -> None:
     if not variants:
         return
     best = variants[0]
+    if best.cost > MAX_COST_ONE_CHECK:
+        # More change than one check digit can vouch for: the check stays failed.
+        return
     for position, char in best.changes:
         outcome.changes[position] = char
     for other in variants[1:]:
-        if other.cost - best.cost >= AMBIGUITY_MARGIN:
+        if other.cost - best.cost >= margin:
             break
         outcome.ambiguous_positions |= _differing_positions([best], [other])
 

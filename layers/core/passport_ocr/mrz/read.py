@@ -9,6 +9,7 @@ from ..errors import UnreadableMrz
 from ..ocr_types import OcrLine
 from ..record import MrzInfo, Warning
 from .align import Block, find_blocks
+from .cells import normalise_char
 from .fields import extract_fields
 from .reading import correct_block
 from .review import review
@@ -25,6 +26,9 @@ RIVAL_MARGIN = 0.5
 # Each change the reader had to make is a small doubt: of two readings that both pass, the
 # one that needed fewer changes is the better hypothesis.
 # (Inserted and deleted characters are weighed by the block's edit penalty instead.)
+# Every MRZ has fillers (at least the document code's, the name separator and the padding);
+# OCR may read some as 'K' or drop them, so two seen are enough.
+MIN_SEEN_FILLERS = 2
 CHANGE_DOUBT = {"field_type": 0.2, "filler": 0.2, "check_digit": 0.4}
 
 
@@ -44,9 +48,30 @@ def read_mrz(lines: list[OcrLine], today: date | None = None) -> MrzResult:
     if not blocks:
         raise UnreadableMrz("no line group has the shape of a machine-readable zone")
     results = [_read_block(block, today) for block in blocks[:BLOCKS_TO_PARSE]]
+    results = [r for r in results if _has_mrz_structure(r)]
+    if not results:
+        raise UnreadableMrz("the lines have the length of a machine-readable zone but not its structure")
     best = max(results, key=lambda r: r.score)
     _flag_rival_readings(best, results)
     return best
+
+
+def _has_mrz_structure(result: MrzResult) -> bool:
+    """Fillers where the OCR saw them, two check digits that hold, or a document code and
+    country with a check digit or dates that hold at their fixed positions: ordinary print
+    of the right length has none of these."""
+    seen_fillers = sum(normalise_char(c) == "<" for line in result.info.raw_lines for c in line)
+    if seen_fillers >= MIN_SEEN_FILLERS:
+        return True
+    dates = {w.field for w in result.warnings if w.code == "invalid_date"}
+    # A check over a field that is all fillers, or over a date that is no date, holds by chance.
+    field_checks = sum(c.ok for c in result.info.checks if c.name in ("document_number", *({"date_of_birth", "date_of_expiry"} - dates)))
+    if field_checks >= 2:
+        return True
+    codes = {w.field for w in result.warnings if w.code in ("unknown_document_type", "unknown_country_code")}
+    if codes & {"document_type", "issuing_country"}:
+        return False
+    return field_checks >= 1 or not dates
 
 
 def _flag_rival_readings(best: MrzResult, results: list[MrzResult]) -> None:

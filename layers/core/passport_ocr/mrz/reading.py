@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..record import Correction, MrzCheck, Warning
 from .align import Block
@@ -35,7 +35,7 @@ class Reading:
         if old.char == char:
             return
         self.corrections.append(Correction(line, pos, old.char, char, reason))
-        self.lines[line][pos] = Cell(char, min(old.confidence, 0.7), old.alternatives, old.inserted)
+        self.lines[line][pos] = replace(old, char=char, confidence=min(old.confidence, 0.7))
 
 
     def texts(self) -> list[str]:
@@ -71,10 +71,17 @@ def _repair_misread_fillers(reading: Reading) -> None:
             reading.set_char(spec.line, spec.start + offset, "<", "filler")
         if repair.doubtful:
             reading.doubtful.add(spec.name)
+        if spec.kind == "name":
+            _drop_filler_runs_at_name_end(reading, spec)
     code = layout.field("document_code")
-    if reading.lines[code.line][code.start + 1].char == "K":
+    second = reading.lines[code.line][code.start + 1]
+    if second.char == "K":
         # No document code has 'K' second: it is the filler of 'P<', 'I<', ...
         reading.set_char(code.line, code.start + 1, "<", "filler")
+    elif second.char != "<" and any(a == "<" for a, _ in second.alternatives):
+        # 'PC' where the recogniser also saw 'P<': a blurred filler reads as 'C'. Issuers do
+        # use second letters, so this is flagged rather than changed.
+        reading.warn("low_confidence", f"{second.char!r} after the document type may be a misread '<' filler", "document_code")
     number = reading.text(layout.field("document_number"))
     if number.rstrip("<").endswith("K"):
         reading.warn(
@@ -82,6 +89,26 @@ def _repair_misread_fillers(reading: Reading) -> None:
             "the document number ends in 'K', which may be a misread '<' filler (no check digit can tell)",
             "document_number",
         )
+
+
+def _drop_filler_runs_at_name_end(reading: Reading, spec: FieldSpec) -> None:
+    """A run of characters after the name's last '<<', followed only by fillers, in which the
+    recogniser had '<' as a runner-up for every character, is the filler run read as letters
+    ('MEI<HUA<<<<CCC<<'): blurred fillers look like 'C' and 'K'."""
+    cells = reading.lines[spec.line][spec.start : spec.end]
+    while True:
+        text = "".join(c.char for c in cells).rstrip("<")
+        run_start = len(text)
+        while run_start > 0 and text[run_start - 1] != "<":
+            run_start -= 1
+        if run_start < 2 or text[run_start - 2 : run_start] != "<<" or run_start == len(text):
+            return
+        run = cells[run_start : len(text)]
+        if not all(c.char == "K" or any(a == "<" for a, _ in c.alternatives) for c in run):
+            return
+        for offset in range(run_start, len(text)):
+            reading.set_char(spec.line, spec.start + offset, "<", "filler")
+        cells = reading.lines[spec.line][spec.start : spec.end]
 
 
 def correct_block(block: Block) -> Corrected:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from ..record import FIELD_NAMES
+from .cells import allowed_probability
 from .charmaps import LETTER_TO_DIGIT
 from .checks import covered_positions, find_overflow
 from .formats import Layout
 from .reading import Corrected, Reading
 
-# Characters the recogniser was less sure of than this make an unchecked field doubtful.
-LOW_CONFIDENCE = 0.75
+# Characters the recogniser was less sure of than this (among the characters the layout
+# allows) make an unchecked field doubtful.
+LOW_CONFIDENCE = 0.8
+UNCHECKED_LETTER_FIELDS = frozenset({"surname", "given_names", "document_code", "document_type", "issuing_country", "nationality", "sex"})
+
+
+def _letter_or_filler(char: str) -> bool:
+    return char.isalpha() or char == "<"
 
 
 def field_positions(layout: Layout, texts: list[str]) -> dict[str, set[tuple[int, int]]]:
@@ -104,8 +111,14 @@ def review(corrected: Corrected, fields: dict[str, str | None]) -> dict[str, flo
             # A filler's confidence is about its glyph ('<', '«', ...), not the value; in a
             # name the separators are part of the value.
             cells = [c for c in cells if c.char != "<"] or cells
-        low = min(c.confidence for c in cells)
-        base = 0.5 * low + 0.5 * sum(c.confidence for c in cells) / len(cells)
+        if name in UNCHECKED_LETTER_FIELDS:
+            # Judged on what the layout allows here: a digit runner-up of a letter in a name
+            # is no doubt about the name.
+            probabilities = [allowed_probability(c, _letter_or_filler) for c in cells]
+        else:
+            probabilities = [c.confidence for c in cells]
+        low = min(probabilities)
+        base = 0.5 * low + 0.5 * sum(probabilities) / len(probabilities)
         if any(not r.ok for _, r in covering):
             confidence[name] = min(base, 0.45) * 0.9
             reading.warn("check_digit_failed", "a check digit covering this field does not match", name)
