@@ -185,3 +185,20 @@ def test_a_clearly_read_unknown_code_is_not_pulled_to_a_neighbour():
     result = read(lines)
     assert result.fields["issuing_country"] == "DEV"
     assert ("unknown_country_code", "issuing_country") in warnings_of(result)
+
+
+# --- structure the check digits cannot see -------------------------------------------
+def test_a_document_number_with_a_leading_filler_is_flagged_even_when_its_checks_pass():
+    # A shifted line (a speck read as '<', a filler lost at the end) whose check digits
+    # agree by chance: the number is left-aligned in every real MRZ, so this cannot be right.
+    lines = td3(number="<27366390")
+    result = read(lines)
+    assert result.info.valid  # every check digit agrees...
+    assert ("malformed_field", "document_number") in warnings_of(result)  # ...but it is flagged
+    assert result.confidence["document_number"] < 0.5
+
+
+def test_a_right_padded_document_number_is_not_flagged():
+    result = read(td3(number="CA000000"))
+    assert result.fields["document_number"] == "CA000000"
+    assert "malformed_field" not in {code for code, _ in warnings_of(result)}

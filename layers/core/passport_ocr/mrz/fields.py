@@ -55,6 +55,11 @@ def extract_fields(reading: Reading, today: date) -> tuple[dict[str, str | None]
             reading.warn("low_confidence", doubt, name)
 
     number = reading.text(layout.field("document_number"))
+    if "<" in number.rstrip("<"):
+        # Document numbers are left-aligned and padded on the right: a filler before or inside
+        # the number means the line was read shifted (a speck read as '<', a filler lost
+        # elsewhere) and its check digit agreed by chance.
+        reading.warn("malformed_field", "the document number has a filler before or inside it", "document_number")
     if overflow is not None:
         number += overflow.continuation
     fields["document_number"] = number.replace("<", "") or None
