@@ -40,3 +40,18 @@ def test_shared_session_reads_printed_latin_text():
     (read,) = TextRecognizer(model_path("rec")).read([line])
     assert read.text.replace(" ", "").upper() == "PASSPORT1234"
     assert read.confidence > 0.5
+
+
+def test_a_line_reads_the_same_whatever_lines_are_read_with_it():
+    def line(text: str, width: int) -> Image.Image:
+        image = Image.new("RGB", (width, 48), "white")
+        ImageDraw.Draw(image).text((8, 4), text, fill="black", font_size=36)
+        return image
+
+    target = line("Lieu de naissance", 400)
+    recognizer = TextRecognizer(model_path("rec"))
+    (alone,) = recognizer.read([target])
+    # Neighbours a few percent wider or narrower: with padding they would share its run.
+    together = recognizer.read([line("Geburtsort", 390), target, line("BESANCON", 415)])
+    assert together[1].text == alone.text
+    assert [c.confidence for c in together[1].chars] == [c.confidence for c in alone.chars]

@@ -20,6 +20,7 @@ from . import DegenerateGeometry
 from .detect import TextDetector
 from .labels import starts_with_label
 from .recognize import TextRecognizer
+from .value_boxes import possible_labels, ready_boxes, unwanted_value
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
 
@@ -55,6 +56,9 @@ class PageTextParams:
     # Boxes less than this high (in MRZ character heights) are specks, taller ones photos or titles.
     min_line_height: float = 0.35
     max_line_height: float = 2.4
+    # Leave unread the boxes under bare labels of fields the VIZ stage does not use
+    # (value_boxes.WANTED_FIELDS): values the MRZ already gives (number, nationality, sex...).
+    skip_unwanted_values: bool = True
 
 
 def _char_height(geometry: MrzGeometry) -> float:
@@ -127,20 +131,34 @@ class LocalPageText:
         ]
         gray = page.convert("L")
         first_boxes = [_first_part(gray, box, params.first_pass_aspect) for box in full_boxes]
-        lines = self.recognizer.read([_crop(page, box) for box in first_boxes], params.squeeze)
-        for line, box in zip(lines, first_boxes):
-            line.box = box
+        lines = self._read_wanted(page, full_boxes, first_boxes)
         # A line cut short that does not start with a label is a value (an authority's name,
         # say) or a label misread: read it whole. Reading it again, rather than only its
         # rest, keeps words cut at a narrow gap intact.
         again = [
             i for i, (first, full) in enumerate(zip(first_boxes, full_boxes))
-            if first[2] < full[2] and not starts_with_label(lines[i].text)
+            if i in lines and first[2] < full[2] and not starts_with_label(lines[i].text)
         ]
         for i, line in zip(again, self.recognizer.read([_crop(page, full_boxes[i]) for i in again], params.squeeze)):
             line.box = full_boxes[i]
             lines[i] = line
-        return [line for line in lines if line.text]
+        return [lines[i] for i in sorted(lines) if lines[i].text]
+
+    def _read_wanted(self, page: Image.Image, full_boxes: list[Box], first_boxes: list[Box]) -> dict[int, OcrLine]:
+        """First parts of the boxes, read top to bottom in waves, without the values of
+        unwanted labels; keyed by box index."""
+        lines: dict[int, OcrLine] = {}
+        decided: set[int] = set()
+        labels_of = possible_labels(full_boxes)
+        while len(decided) < len(full_boxes):
+            ready = ready_boxes(labels_of, decided)
+            decided.update(ready)
+            if self.params.skip_unwanted_values:
+                ready = [i for i in ready if not unwanted_value(i, full_boxes, lines)]
+            for i, line in zip(ready, self.recognizer.read([_crop(page, first_boxes[i]) for i in ready], self.params.squeeze)):
+                line.box = first_boxes[i]
+                lines[i] = line
+        return lines
 
 
 def _first_part(gray: Image.Image, box: Box, aspect: float) -> Box:

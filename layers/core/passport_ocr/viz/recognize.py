@@ -22,8 +22,10 @@ REC_HEIGHT = 48  # the model's fixed input height
 MAX_BATCH = 8
 # A batch runs at the width of its widest line, and the network's cost is proportional to
 # width while one more run costs well under a millisecond: only lines this close in width
-# share a run (padding used to add 40-160% to a page's recognition cost).
-MAX_PAD_FRACTION = 0.1
+# share a run (padding used to add 40-160% to a page's recognition cost). None at all: the
+# padding also changes what the model reads, so a line's text would depend on which lines
+# happen to share its run (with lines read in waves, on which boxes are skipped).
+MAX_PAD_FRACTION = 0.0
 # A glyph of another script decodes to a Latin symbol with almost no probability.
 MIN_CHAR_CONFIDENCE = 0.15
 # Printed passport text: Latin letters (Latin-1, Latin Extended A/B and Additional, e.g.

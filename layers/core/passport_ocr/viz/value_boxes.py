@@ -1,0 +1,104 @@
+"""Which detected boxes are worth recognising: pure geometry and label text, no models.
+
+Recognition is most of the visual zone's cost, and half of a page's boxes are values of
+fields the VIZ stage does not need (document number, nationality, sex, names...) which the
+MRZ already gives. A value sits just under its label, so boxes are read top to bottom in
+waves: a box is decided once every box that could be its label has been read, and skipped
+when the label that would claim it (as `read._value_segment` would) is a bare label of an
+unwanted field.
+"""
+
+from __future__ import annotations
+
+from ..ocr_types import OcrLine
+from .labels import find_labels, is_label_text
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+# The printed fields whose values the local engine reads: the ones only the VIZ has, the
+# birth date (its printed four-digit year settles the MRZ's century), and the names: they have
+# no check digit, so the printed form is their only cross-check, and it completes a name the
+# MRZ truncated. Values the check digits already vouch for (number, expiry) are skipped.
+WANTED_FIELDS = frozenset({"date_of_issue", "place_of_birth", "authority", "date_of_birth", "surname", "given_names"})
+# Same reach as read._value_segment: a value starts within this many label heights of the
+# label's left edge and lies within this many label heights below it.
+VALUE_X_TOLERANCE = 1.5
+VALUE_Y_REACH = 1.6
+# A box is skipped as an unwanted value only when it is at least this high relative to its
+# label: values print larger than labels, while the next label (which must be read) is
+# usually no larger than the one above it.
+MIN_VALUE_HEIGHT_RATIO = 1.1
+
+
+def _height(box: Box) -> float:
+    return max(1.0, box[3] - box[1])
+
+
+def could_be_value_of(label: Box, other: Box) -> bool:
+    """Whether `other` lies where `read._value_segment` looks for `label`'s value below it."""
+    height = _height(label)
+    gap = other[1] - label[3]
+    centre_drop = (other[1] + other[3]) / 2 - (label[1] + label[3]) / 2
+    if centre_drop < 0.35 * min(height, _height(other)) or gap > VALUE_Y_REACH * height:
+        return False
+    starts_under = label[0] - VALUE_X_TOLERANCE * height <= other[0] <= label[2]
+    spans = other[0] < label[0] and other[2] > label[0] + height
+    return starts_under or spans
+
+
+def _closest_below(label: Box, boxes: list[Box], exclude: int) -> int | None:
+    best: tuple[float, int] | None = None
+    for index, other in enumerate(boxes):
+        if index == exclude or not could_be_value_of(label, other):
+            continue
+        distance = max(0.0, other[1] - label[3]) + 0.2 * abs(other[0] - label[0])
+        if best is None or distance < best[0]:
+            best = (distance, index)
+    return None if best is None else best[1]
+
+
+def label_fields(text: str) -> set[str] | None:
+    """The fields a bare label line names, or None when the line holds more than labels."""
+    if not is_label_text(text):
+        return None
+    return {hit.field for hit in find_labels(text)} or None
+
+
+def possible_labels(boxes: list[Box]) -> list[list[int]]:
+    """For each box, the boxes it could be the value of."""
+    return [[j for j, label in enumerate(boxes) if j != i and could_be_value_of(label, box)] for i, box in enumerate(boxes)]
+
+
+def ready_boxes(labels_of: list[list[int]], decided: set[int]) -> list[int]:
+    """Undecided boxes none of whose possible labels (`possible_labels`) is still undecided."""
+    return [
+        i for i, labels in enumerate(labels_of)
+        if i not in decided and all(j in decided for j in labels)
+    ]
+
+
+def unwanted_value(
+    index: int, boxes: list[Box], read: dict[int, OcrLine], wanted: frozenset[str] = WANTED_FIELDS
+) -> bool:
+    """Whether box `index` is the value of a bare label of unwanted fields only (read boxes
+    are keyed by index in `read`; their `box` is the part that was read)."""
+    box = boxes[index]
+    claimed_by_unwanted = False
+    for j, line in read.items():
+        label_box = line.box or boxes[j]
+        if not could_be_value_of(label_box, box):
+            continue
+        fields = label_fields(line.text)
+        if fields is None:
+            continue  # a value above: values are claimed by labels, not by other values
+        if fields & wanted:
+            return False
+        if (
+            _closest_below(label_box, boxes, exclude=j) == index
+            and _height(box) >= MIN_VALUE_HEIGHT_RATIO * _height(label_box)
+        ):
+            claimed_by_unwanted = True
+    return claimed_by_unwanted
+
+
+__all__ = ["WANTED_FIELDS", "could_be_value_of", "label_fields", "possible_labels", "ready_boxes", "unwanted_value"]

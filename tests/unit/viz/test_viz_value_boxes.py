@@ -1,0 +1,65 @@
+"""Choosing which detected boxes to recognise, from the labels already read (no model)."""
+
+from passport_ocr.ocr_types import OcrLine
+from passport_ocr.viz.value_boxes import could_be_value_of, possible_labels, ready_boxes, unwanted_value
+
+LABEL_H, VALUE_H = 34, 50
+
+
+def label_at(x: float, y: float, width: float = 150) -> tuple[float, float, float, float]:
+    return (x, y, x + width, y + LABEL_H)
+
+
+def value_under(label: tuple, width: float = 220, height: float = VALUE_H) -> tuple[float, float, float, float]:
+    return (label[0] + 2, label[3] - 8, label[0] + 2 + width, label[3] - 8 + height)
+
+
+def read_as(boxes: list, texts: dict[int, str]) -> dict[int, OcrLine]:
+    return {i: OcrLine(text=text, box=boxes[i], confidence=0.9) for i, text in texts.items()}
+
+
+def test_a_value_lies_under_its_label_not_beside_or_above_it():
+    label = label_at(500, 200)
+    assert could_be_value_of(label, value_under(label))
+    assert not could_be_value_of(label, value_under(label_at(1000, 200)))  # another column
+    assert not could_be_value_of(value_under(label), label)  # above
+    assert not could_be_value_of(label, value_under(label_at(500, 400)))  # rows further down
+
+
+def test_boxes_are_decided_top_down_once_their_possible_labels_are():
+    nationality = label_at(500, 200)
+    boxes = [nationality, value_under(nationality), label_at(1000, 205)]
+    labels_of = possible_labels(boxes)
+    assert labels_of == [[], [0], []]
+    assert ready_boxes(labels_of, decided=set()) == [0, 2]
+    assert ready_boxes(labels_of, decided={0, 2}) == [1]
+
+
+def test_values_of_unwanted_labels_are_skipped_and_wanted_ones_read():
+    nationality, place = label_at(500, 200), label_at(1000, 200)
+    boxes = [nationality, place, value_under(nationality), value_under(place)]
+    read = read_as(boxes, {0: "Nationality / Nationalité", 1: "Place of birth / Lieu de naissance"})
+    assert unwanted_value(2, boxes, read)
+    assert not unwanted_value(3, boxes, read)
+
+
+def test_a_box_under_an_unwanted_label_is_read_when_it_may_be_a_label_or_the_line_holds_a_value():
+    sex = label_at(500, 200)
+    # Not taller than the label: more likely the next label than a value.
+    boxes = [sex, value_under(sex, height=LABEL_H)]
+    assert not unwanted_value(1, boxes, read_as(boxes, {0: "Sex / Sexe"}))
+    # The line above holds its own value: it claims nothing under it.
+    boxes = [sex, value_under(sex)]
+    assert not unwanted_value(1, boxes, read_as(boxes, {0: "Nationality / Nationalité DEUTSCH"}))
+    # Unread text above (a title, say): nothing claims the box.
+    assert not unwanted_value(1, boxes, {})
+
+
+def test_only_the_closest_box_under_an_unwanted_label_is_its_value():
+    nationality = label_at(500, 200)
+    value = value_under(nationality)
+    second_row = (value[0], value[3] + 4, value[2], value[3] + 4 + VALUE_H)
+    boxes = [nationality, value, second_row]
+    read = read_as(boxes, {0: "Nationality"})
+    assert unwanted_value(1, boxes, read)
+    assert not unwanted_value(2, boxes, read)
