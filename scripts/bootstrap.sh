@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
-# Debian packages: the OCR-B font renders the generated test pages.
-DEB_PACKAGES=(fonts-ocr-b)
+# Debian packages: the fonts of the generated test pages (OCR-B for the MRZ, DejaVu for the
+# visual zone; the generator picks among the faces present, so all must be there for the
+# same seed to give the same page on every machine).
+DEB_PACKAGES=(fonts-ocr-b fonts-dejavu-core fonts-dejavu-extra)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
