@@ -86,7 +86,7 @@ def merge_printed(record: Record, printed: dict[str, PrintedValue]) -> Record:
         mrz_value = record.fields.get(field)
         if not mrz_value:
             continue
-        if field in NAME_FIELDS and _extend_truncated_name(record, field, value, printed):
+        if field in NAME_FIELDS and _extend_truncated_name(record, field, value):
             continue
         if field == "date_of_birth" and _settle_century(record, value):
             continue
@@ -109,18 +109,7 @@ def merge_printed(record: Record, printed: dict[str, PrintedValue]) -> Record:
     return record
 
 
-def _other_name_agrees(record: Record, field: str, printed: dict[str, PrintedValue]) -> bool:
-    """Whether the page's other name reads exactly as its MRZ form: evidence that our reading of
-    the printed names (accents, transliteration) can be trusted where the MRZ cannot check it."""
-    other = "given_names" if field == "surname" else "surname"
-    other_printed, other_mrz = printed.get(other), record.fields.get(other)
-    if other_printed is None or not other_mrz:
-        return False
-    agree, _ = _agree(other, other_mrz, other_printed)
-    return agree
-
-
-def _extend_truncated_name(record: Record, field: str, printed: PrintedValue, all_printed: dict[str, PrintedValue]) -> bool:
+def _extend_truncated_name(record: Record, field: str, printed: PrintedValue) -> bool:
     truncated = [w for w in record.warnings if w.code == "truncated_name"]
     mrz_value = record.fields[field] or ""
     if not truncated:
@@ -130,20 +119,18 @@ def _extend_truncated_name(record: Record, field: str, printed: PrintedValue, al
             record.fields[field] = spelling
             record.confidence[field] = round(min(record.confidence.get(field, 1.0), printed.confidence), 4)
             record.warnings = [w for w in record.warnings if w.code != "truncated_name"]
-            # The added letters have no check digit and only the MRZ prefix confirms them. A
-            # recogniser that misses national characters (Ø read as O) would spell them wrong
-            # with full confidence, so the extension is trusted only when the page's other name
-            # reads exactly as the MRZ has it; otherwise it needs a human.
-            corroborated = _other_name_agrees(record, field, all_printed)
+            # The added letters have no check digit and only the MRZ prefix confirms them: a
+            # recogniser that misses a national character (Ø read as O) spells them wrong with
+            # full confidence, and reading the other name right does not prove this one (seen on
+            # generated pages). So the completed name is given, but a human confirms it.
             record.warn(
                 "name_from_viz",
                 f"the MRZ name {mrz_value!r} was cut; the full name {spelling!r} is from the printed page"
-                + ("" if corroborated else " and could not be cross-checked"),
+                " and no check digit covers it",
                 field,
-                "info" if corroborated else "error",
+                "error",
             )
-            if not corroborated:
-                record.confidence[field] = min(record.confidence[field], 0.5)
+            record.confidence[field] = min(record.confidence[field], 0.5)
             return True
     return False
 
