@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from .engines.base import Engine
+from PIL import Image
+
+from .engines.base import Engine, MrzReading
 from .errors import NoMrzFound, UnreadableMrz
 from .imaging.load import load_image
 from .mrz import MrzResult, read_mrz
@@ -15,6 +17,27 @@ from .viz import read_visual_zone
 
 FIELDS_ALL = "all"
 FIELDS_MRZ = "mrz"
+
+
+def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = None) -> tuple[MrzResult, MrzReading]:
+    """The engine's MRZ hypotheses parsed in turn: the first valid one, else the best scored.
+
+    Raises NoMrzFound when no hypothesis reads as an MRZ (the engine's own NoMrzFound included).
+    """
+    best: MrzResult | None = None
+    best_reading: MrzReading | None = None
+    for reading in engine.mrz_candidates(image):
+        try:
+            result = read_mrz(reading.lines, today=today)
+        except UnreadableMrz:
+            continue
+        if best is None or result.score > best.score:
+            best, best_reading = result, reading
+        if result.info.valid:
+            break
+    if best is None or best_reading is None:
+        raise NoMrzFound("no machine-readable zone could be read in the image")
+    return best, best_reading
 
 
 def extract(
@@ -36,20 +59,8 @@ def extract(
     timings["decode"] = (time.perf_counter() - started) * 1000
 
     mrz_started = time.perf_counter()
-    best: MrzResult | None = None
-    best_reading = None
-    for reading in engine.mrz_candidates(image):
-        try:
-            result = read_mrz(reading.lines, today=today)
-        except UnreadableMrz:
-            continue
-        if best is None or result.score > best.score:
-            best, best_reading = result, reading
-        if result.info.valid:
-            break
+    best, best_reading = best_mrz_reading(engine, image, today)
     timings["mrz"] = (time.perf_counter() - mrz_started) * 1000
-    if best is None:
-        raise NoMrzFound("no machine-readable zone could be read in the image")
 
     record = Record(
         fields=dict(best.fields),

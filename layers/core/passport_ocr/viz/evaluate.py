@@ -19,8 +19,8 @@ from pathlib import Path
 
 from ..engines import get_engine
 from ..errors import PassportOcrError
+from ..extract import best_mrz_reading
 from ..imaging.load import load_image
-from ..mrz import read_mrz
 from ..record import Record
 from ..settings import Settings
 from . import page_lines_for, apply_printed_text
@@ -31,22 +31,11 @@ VIZ_FIELDS = ("date_of_issue", "place_of_birth", "authority")
 def _read(engine, data: bytes, today: date) -> tuple[Record | None, float, float]:
     started = time.process_time()
     image = load_image(data, max_bytes=10**9, max_pixels=10**9)
-    best, best_reading = None, None
     try:
-        for reading in engine.mrz_candidates(image):
-            try:
-                result = read_mrz(reading.lines, today=today)
-            except PassportOcrError:
-                continue
-            if best is None or result.score > best.score:
-                best, best_reading = result, reading
-            if result.info.valid:
-                break
+        best, best_reading = best_mrz_reading(engine, image, today)
     except PassportOcrError:
-        pass
+        return None, time.process_time() - started, 0.0
     mrz_cpu = time.process_time() - started
-    if best is None:
-        return None, mrz_cpu, 0.0
     record = Record(fields=dict(best.fields), confidence=dict(best.confidence), warnings=list(best.warnings), mrz=best.info)
     viz_started = time.process_time()
     lines = page_lines_for(engine, image, best_reading, best.info.format)
