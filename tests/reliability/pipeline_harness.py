@@ -8,11 +8,8 @@ S3 notifications inside SQS messages (events/sqs_s3_put.json) and API Gateway re
 from __future__ import annotations
 
 import base64
-import copy
 import io
 import json
-import uuid
-from urllib.parse import quote_plus
 
 from PIL import Image
 
@@ -21,6 +18,7 @@ import functions.ingest.app as ingest
 from passport_ocr.engines.ocrspace import OcrSpaceClient, OcrSpaceEngine
 from passport_ocr.service import Service
 from passport_ocr.settings import Settings
+from support.events import s3_event_body, sqs_event
 from support.paths import load_event
 
 
@@ -58,19 +56,7 @@ class Pipeline:
 
     def notification(self, *objects: tuple[str, str | None]) -> str:
         """The body S3 sends for the given (key, version)s: keys URL-encoded, spaces as '+'."""
-        template = json.loads(load_event("sqs_s3_put.json")["Records"][0]["body"])["Records"][0]
-        records = []
-        for key, version in objects:
-            record = copy.deepcopy(template)
-            record["s3"]["bucket"]["name"] = self.bucket
-            record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{self.bucket}"
-            record["s3"]["object"]["key"] = quote_plus(key, safe="/")
-            if version:
-                record["s3"]["object"]["versionId"] = version
-            else:
-                record["s3"]["object"].pop("versionId", None)
-            records.append(record)
-        return json.dumps({"Records": records})
+        return s3_event_body(self.bucket, *objects)
 
     def upload(self, key: str, data: bytes, content_type: str = "image/png") -> str:
         """Put an object and return the notification body S3 would queue for it."""
@@ -78,15 +64,7 @@ class Pipeline:
 
     @staticmethod
     def sqs_event(*bodies: str) -> dict:
-        event = load_event("sqs_s3_put.json")
-        template = event["Records"][0]
-        event["Records"] = []
-        for body in bodies:
-            record = copy.deepcopy(template)
-            record["messageId"] = str(uuid.uuid4())
-            record["body"] = body
-            event["Records"].append(record)
-        return event
+        return sqs_event(*bodies)
 
     def ingest(self, event: dict) -> dict:
         return ingest.lambda_handler(event, self.context)

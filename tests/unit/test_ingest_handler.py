@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import io
-import json
 import uuid
-from urllib.parse import quote_plus
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
@@ -16,6 +13,7 @@ import functions.ingest.app as ingest
 from passport_ocr.errors import OcrServiceUnavailable
 from passport_ocr.service import Service
 from passport_ocr.settings import Settings
+from support.events import s3_event_body, sqs_event
 from support.paths import load_event
 
 SAMPLE = "uto_td3_icao.png"
@@ -54,36 +52,6 @@ def use_service(monkeypatch, repository, s3_client, upload_bucket):
 
 def put_object(s3_client, bucket: str, key: str, data: bytes) -> str:
     return s3_client.put_object(Bucket=bucket, Key=key, Body=data, ContentType="image/png")["VersionId"]
-
-
-def s3_event_body(bucket: str, *objects: tuple[str, str | None]) -> str:
-    """An S3 notification body (from events/sqs_s3_put.json) naming the given (key, version)s."""
-    template = json.loads(load_event("sqs_s3_put.json")["Records"][0]["body"])["Records"][0]
-    records = []
-    for key, version in objects:
-        record = copy.deepcopy(template)
-        record["s3"]["bucket"]["name"] = bucket
-        record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{bucket}"
-        # S3 URL-encodes keys in notifications, spaces as '+'.
-        record["s3"]["object"]["key"] = quote_plus(key, safe="/")
-        if version:
-            record["s3"]["object"]["versionId"] = version
-        else:
-            record["s3"]["object"].pop("versionId", None)
-        records.append(record)
-    return json.dumps({"Records": records})
-
-
-def sqs_event(*bodies: str) -> dict:
-    event = load_event("sqs_s3_put.json")
-    template = event["Records"][0]
-    event["Records"] = []
-    for body in bodies:
-        record = copy.deepcopy(template)
-        record["messageId"] = str(uuid.uuid4())
-        record["body"] = body
-        event["Records"].append(record)
-    return event
 
 
 def test_the_sample_event_key_is_url_decoded():
