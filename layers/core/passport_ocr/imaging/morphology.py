@@ -169,6 +169,21 @@ def label_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     return rows, starts, ends, label.reshape(-1)
 
 
+def run_bounds(
+    rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, labels: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Bounding box (x0, y0, x1, y1; ends exclusive) of each of `count` labelled run groups."""
+    x0 = np.full(count, np.iinfo(np.int64).max)
+    y0 = np.full(count, np.iinfo(np.int64).max)
+    x1 = np.zeros(count, dtype=np.int64)
+    y1 = np.zeros(count, dtype=np.int64)
+    np.minimum.at(x0, labels, starts)
+    np.minimum.at(y0, labels, rows)
+    np.maximum.at(x1, labels, ends)
+    np.maximum.at(y1, labels, rows + 1)
+    return x0, y0, x1, y1
+
+
 def connected_components(mask: np.ndarray) -> Components:
     """Label a boolean mask (8-connectivity) and measure each component."""
     rows, starts, ends, label = label_runs(mask)
@@ -188,14 +203,7 @@ def connected_components(mask: np.ndarray) -> Components:
     syy = np.bincount(label, y * y * lengths, count)
     sxy = np.bincount(label, y * sum_x, count)
     cx, cy = sx / area, sy / area
-    x0 = np.full(count, np.iinfo(np.int64).max)
-    y0 = np.full(count, np.iinfo(np.int64).max)
-    x1 = np.zeros(count, dtype=np.int64)
-    y1 = np.zeros(count, dtype=np.int64)
-    np.minimum.at(x0, label, starts)
-    np.minimum.at(y0, label, rows)
-    np.maximum.at(x1, label, ends)
-    np.maximum.at(y1, label, rows + 1)
+    x0, y0, x1, y1 = run_bounds(rows, starts, ends, label, count)
     return Components(
         x0=x0, y0=y0, x1=x1, y1=y1, area=area.astype(np.int64), cx=cx, cy=cy,
         mxx=sxx / area - cx**2, myy=syy / area - cy**2, mxy=sxy / area - cx * cy,

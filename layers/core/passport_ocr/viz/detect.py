@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..imaging.morphology import label_runs
+from ..imaging.morphology import label_runs, run_bounds
 from .models import model_path, new_session
 
 # ImageNet statistics the detector was trained with, in the BGR channel order it was fed.
@@ -49,14 +49,7 @@ def boxes_from_probability(
     run_sums = cumulative[rows, ends] - cumulative[rows, starts]
     prob_sum = np.bincount(labels, weights=run_sums, minlength=count)
     pixels = np.bincount(labels, weights=ends - starts, minlength=count)
-    x0 = np.full(count, np.iinfo(np.int64).max)
-    y0 = np.full(count, np.iinfo(np.int64).max)
-    x1 = np.zeros(count, dtype=np.int64)
-    y1 = np.zeros(count, dtype=np.int64)
-    np.minimum.at(x0, labels, starts)
-    np.minimum.at(y0, labels, rows)
-    np.maximum.at(x1, labels, ends)
-    np.maximum.at(y1, labels, rows + 1)
+    x0, y0, x1, y1 = run_bounds(rows, starts, ends, labels, count)
     height, width = probability.shape
     boxes = []
     for i in range(count):
