@@ -5,39 +5,62 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import numpy as np
 from PIL import Image
 
 from .engines.base import Engine, MrzReading
 from .errors import NoMrzFound, UnreadableMrz
 from .imaging.load import load_image
 from .mrz import MrzResult, read_mrz
+from .mrz.choose import Candidate, choose, is_settled
 from .record import Record
 from .settings import Settings
 from .viz import read_visual_zone
 
 FIELDS_ALL = "all"
 FIELDS_MRZ = "mrz"
+# Hypotheses tried for a settled reading once a valid but doubtful one is in hand: about one
+# zone's worth of repaired crops (the local engine yields up to five per zone).
+MORE_READINGS_AFTER_VALID = 6
 
 
 def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = None) -> tuple[MrzResult, MrzReading]:
-    """The engine's MRZ hypotheses parsed in turn: the first valid one, else the best scored.
+    """The engine's MRZ hypotheses parsed in turn until one is settled (valid, nothing in
+    doubt), then the most trustworthy of those seen (mrz.choose).
 
-    Raises NoMrzFound when no hypothesis reads as an MRZ (the engine's own NoMrzFound included).
+    Once a valid reading is in hand, at most MORE_READINGS_AFTER_VALID further hypotheses are
+    tried for a settled one. Raises NoMrzFound when no hypothesis reads as an MRZ (the
+    engine's own NoMrzFound included).
     """
-    best: MrzResult | None = None
-    best_reading: MrzReading | None = None
+    candidates: list[Candidate[MrzReading]] = []
+    tried_since_valid: int | None = None
     for reading in engine.mrz_candidates(image):
+        if tried_since_valid is not None:
+            if tried_since_valid >= MORE_READINGS_AFTER_VALID:
+                break
+            tried_since_valid += 1
         try:
             result = read_mrz(reading.lines, today=today)
         except UnreadableMrz:
             continue
-        if best is None or result.score > best.score:
-            best, best_reading = result, reading
-        if result.info.valid:
+        candidates.append(Candidate(result, reading))
+        if is_settled(result):
             break
-    if best is None or best_reading is None:
+        if result.info.valid and tried_since_valid is None:
+            tried_since_valid = 0
+    if not candidates:
         raise NoMrzFound("no machine-readable zone could be read in the image")
-    return best, best_reading
+    best = choose(candidates, same_zone)
+    return best.result, best.source
+
+
+def same_zone(a: MrzReading, b: MrzReading) -> bool:
+    """Two hypotheses read the same place of the image (not another document beside it)."""
+    if a.geometry is None or b.geometry is None:
+        return True
+    (ax, ay), (bx, by) = (np.mean(r.geometry.corners, axis=0) for r in (a, b))
+    width = float(np.linalg.norm(np.subtract(a.geometry.corners[1], a.geometry.corners[0])))
+    return float(np.hypot(ax - bx, ay - by)) < 0.5 * width
 
 
 def extract(

@@ -84,6 +84,15 @@ def test_letters_after_the_name_where_the_recogniser_also_saw_fillers_are_filler
     assert result.fields["given_names"] == "MEI HUA"
 
 
+def test_a_last_given_name_whose_letters_list_a_faint_filler_is_kept():
+    # The recogniser lists '<' at 1-2 % behind many plainly printed letters: that does not
+    # make the last name a filler run.
+    start = CHE[2].index("QUO")
+    evidence = {start + k: (char, 0.97, [("<", 0.02)]) for k, char in enumerate("QUO")}
+    result = read_mrz([line(CHE[0], {}), line(CHE[1], {}), line(CHE[2], evidence)], today=TODAY)
+    assert result.fields["given_names"] == "QUO"
+
+
 def test_a_letter_whose_runner_up_is_a_forbidden_digit_is_not_doubtful():
     ocr = [line(TWN[0], {TWN[0].index("MEI"): ("M", 0.62, [("0", 0.35)])}), line(TWN[1], {})]
     result = read_mrz(ocr, today=TODAY)

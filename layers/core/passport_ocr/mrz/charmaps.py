@@ -30,6 +30,12 @@ ALNUM_CONFUSIONS = {
     "4": "A", "A": "4",
 }
 
+# Pairs the recogniser cannot tell apart in OCR-B: it reads the letter O as the digit 0 (and
+# I as 1) about as readily as the digit itself, and gives the other one no probability, so
+# its runner-up list says nothing about them. In alphanumeric positions each is as likely as
+# the other until a check digit decides (a single swap always changes the check digit).
+BLIND_PAIRS = {"0": "O", "O": "0", "1": "I", "I": "1"}
+
 # Digits OCR-B recognisers confuse with each other (tried at a higher cost).
 DIGIT_CONFUSIONS = {
     "0": "896", "1": "7", "2": "7", "3": "895", "4": "1", "5": "63", "6": "580",

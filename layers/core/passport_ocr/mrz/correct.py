@@ -14,7 +14,7 @@ from itertools import combinations, product
 
 from ..record import Correction
 from .cells import Cell
-from .charmaps import ALNUM_CONFUSIONS, DIGIT_CONFUSIONS, DIGIT_TO_LETTER, LETTER_CONFUSIONS, LETTER_TO_DIGIT
+from .charmaps import ALNUM_CONFUSIONS, BLIND_PAIRS, DIGIT_CONFUSIONS, DIGIT_TO_LETTER, LETTER_CONFUSIONS, LETTER_TO_DIGIT
 from .checkdigit import is_mrz_char
 from .checks import covered_positions, digit_value, evaluate, position_weights, weighted_value
 from .countries import is_known_country
@@ -42,6 +42,15 @@ AMBIGUITY_MARGIN_WITHOUT_EVIDENCE = 1.0
 UNSUPPORTED_LOOKALIKE = 0.05
 UNSUPPORTED_DIGIT = 0.02
 MIN_UNSUPPORTED_COST = 2.0
+# Costs of swapping a blind pair (O/0, I/1) in an alphanumeric field, whatever the recogniser
+# said: its probabilities are no evidence there (seen on generated and real pages alike: a
+# document number 'O1275418' read '01275418' at 0.99). Below what one check digit vouches
+# for, so the check digit settles the pair. Numbers are letters then digits, and issuers
+# avoid O and I among digits: a letter read as its digit twin is the cheap direction, a
+# digit turned letter costs more, and much more right after a digit ('S0002068' keeps its 0s).
+BLIND_TO_DIGIT_COST = 0.7
+BLIND_TO_LETTER_COST = 1.2
+BLIND_TO_LETTER_AFTER_DIGIT_COST = 3.0
 # The most change cost (summed log-likelihood ratios) a reading may carry, by how many check
 # digits confirm it: one check digit passes by chance one time in ten (cost ~2.3), so a field
 # only its own check confirms takes one well supported change, while a field the composite
@@ -181,7 +190,7 @@ def fix_country_code(lines: list[list[Cell]], line: int, start: int, length: int
 
 
 def _candidates(
-    cell: Cell, kind: str, between_digits: bool = False, digit_misreads: bool = True
+    cell: Cell, kind: str, between_digits: bool = False, digit_misreads: bool = True, after_digit: bool = False
 ) -> list[tuple[str, float]]:
     """Other characters this cell may really be, with a cost (lower = more likely).
 
@@ -189,7 +198,8 @@ def _candidates(
     recogniser's evidence, a runner-up costs what its probability says and a look-alike it
     did not list gets only a small prior; without evidence the look-alike maps are all there is.
     `between_digits`: both neighbours in the field are digits, where a letter is more likely
-    a misread digit than the other way round (document numbers are letters then digits).
+    a misread digit than the other way round (document numbers are letters then digits);
+    `after_digit`: the character before it in the field is a digit.
     """
     confidence = min(max(cell.confidence, 0.01), 1.0)
     allowed = (lambda c: c.isdigit()) if kind in DIGIT_KINDS else (lambda c: is_mrz_char(c) and c != "<")
@@ -203,6 +213,13 @@ def _candidates(
     confusions = [(alt, 1.0) for alt in DIGIT_CONFUSIONS.get(cell.char, "")] if digit_misreads else []
     if kind not in DIGIT_KINDS:
         confusions += [(alt, 0.5) for alt in ALNUM_CONFUSIONS.get(cell.char, "")]
+    blind = BLIND_PAIRS.get(cell.char) if kind not in DIGIT_KINDS else None
+    if blind:
+        if blind.isdigit():
+            cost = BLIND_TO_DIGIT_COST
+        else:
+            cost = BLIND_TO_LETTER_AFTER_DIGIT_COST if after_digit else BLIND_TO_LETTER_COST
+        options[blind] = min(options.get(blind, 9.0), cost)
     for alt, base in confusions:
         if alt in options:
             continue
@@ -217,6 +234,11 @@ def _candidates(
         options[alt] = cost
     ranked = sorted(options.items(), key=lambda kv: kv[1])
     return ranked[:MAX_CANDIDATES_PER_POSITION]
+
+
+def _after_digit(texts: list[str], position: Position, field: list[Position]) -> bool:
+    line, pos = position
+    return (line, pos - 1) in set(field) and texts[line][pos - 1].isdigit()
 
 
 def _between_digits(texts: list[str], position: Position, field: list[Position]) -> bool:
@@ -258,7 +280,12 @@ def _group_variants(
     digit_at = (check.line, check.position)
     weights = position_weights(check)
     positions = covered + [digit_at]
-    options = {p: _candidates(lines[p[0]][p[1]], kinds[p[0]][p[1]], _between_digits(texts, p, covered)) for p in positions}
+    options = {
+        p: _candidates(
+            lines[p[0]][p[1]], kinds[p[0]][p[1]], _between_digits(texts, p, covered), after_digit=_after_digit(texts, p, covered)
+        )
+        for p in positions
+    }
     options = {p: o for p, o in options.items() if o}
     base_sum = sum(weighted_value(texts[l][p]) * weights[(l, p)] for l, p in covered)
     printed_now = texts[check.line][check.position]
@@ -343,7 +370,8 @@ def _free_variants(
         between_digits = bool(neighbours) and all(c.isdigit() for c in neighbours)
         # Only look-alike swaps and the recogniser's own runners-up: with a digit/digit
         # misread allowed, some change here would satisfy almost any composite.
-        for char, cost in _candidates(cell, kinds[p[0]][p[1]], between_digits, digit_misreads=False):
+        after_digit = _after_digit(texts, p, positions)
+        for char, cost in _candidates(cell, kinds[p[0]][p[1]], between_digits, digit_misreads=False, after_digit=after_digit):
             change_delta = (weighted_value(char) - weighted_value(cell.char)) * composite_weights[p] % 10
             variants.append(Variant(((p, char),), cost, change_delta))
     return variants
@@ -413,7 +441,7 @@ def search(lines: list[list[Cell]], layout: Layout, checks: list[CheckSpec], kin
         for cost, chosen in states.get(digit.printed, []):
             readings.append((cost + digit.cost, chosen + [digit]))
     readings.sort(key=lambda r: r[0])
-    if not readings or not _acceptable(readings[0][1], checks):
+    if not readings or not _acceptable(readings[0][1], checks, _confirmed_twice(readings[0][1], simple, composite_weights)):
         return outcome
     best_cost, best = readings[0]
     for position, char in (pc for v in best for pc in v.changes):
@@ -425,13 +453,28 @@ def search(lines: list[list[Cell]], layout: Layout, checks: list[CheckSpec], kin
     return outcome
 
 
-def _acceptable(reading: list[Variant], checks: list[CheckSpec]) -> bool:
+def _confirmed_twice(reading: list[Variant], simple: list[CheckSpec], composite_weights: dict[Position, int]) -> list[bool]:
+    """Per field check, whether the composite confirms the field's changes on its own.
+
+    Where the composite weighs the changed characters exactly as the field's check does (the
+    document number, which both start with), any change the field's check accepts the
+    composite accepts too: it adds nothing.
+    """
+    confirmed = []
+    for variant, check in zip(reading, simple):
+        own = position_weights(check)
+        confirmed.append(any(composite_weights.get(p) != own.get(p) for p, _ in variant.changes))
+    return confirmed
+
+
+def _acceptable(reading: list[Variant], checks: list[CheckSpec], confirmed_twice: list[bool]) -> bool:
     """Few enough changes to be a correction, at most one printed check digit rewritten
     (rewriting two, a field's and the composite, would make the data confirm itself), and
     no part of the reading more costly than the check digits confirming it can vouch for.
 
     `reading` is the joint search's: one variant per field check, then the composite-only
-    positions, then the composite digit.
+    positions, then the composite digit; `confirmed_twice` says, per field check, whether
+    the composite adds a confirmation of its own.
     """
     changes = [p for v in reading for p, _ in v.changes]
     digits = {(c.line, c.position) for c in checks}
@@ -439,9 +482,9 @@ def _acceptable(reading: list[Variant], checks: list[CheckSpec]) -> bool:
         return False
     *fields, free, composite_digit = reading
     # A rewritten composite digit confirms nothing: each field then rests on its own check.
-    field_bound = MAX_COST_ONE_CHECK if composite_digit.changes else MAX_COST_TWO_CHECKS
+    two_checks = not composite_digit.changes
     return (
-        all(v.cost <= field_bound for v in fields)
+        all(v.cost <= (MAX_COST_TWO_CHECKS if two_checks and twice else MAX_COST_ONE_CHECK) for v, twice in zip(fields, confirmed_twice))
         and free.cost <= MAX_COST_ONE_CHECK
         and composite_digit.cost <= MAX_COST_ONE_CHECK
     )

@@ -5,6 +5,9 @@ When the century before that is also possible for a living person (they would be
 than AMBIGUOUS_OLDEST_AGE), the birth century is ambiguous: e.g. '120301' read in 2026 is
 either a 14-year-old (2012) or a 114-year-old (1912). The caller flags it.
 
+A document cannot expire before its holder is born: when the expiry date is known, a birth
+century after it is ruled out.
+
 Expiry: the century that puts the date within [today - EXPIRY_PAST_YEARS, today +
 EXPIRY_FUTURE_YEARS); that window is 100 years wide, so exactly one century fits.
 """
@@ -55,12 +58,16 @@ class BirthDate:
     in_future: bool = False
 
 
-def birth_date(text: str, today: date) -> BirthDate:
+def birth_date(text: str, today: date, expiry: date | None = None) -> BirthDate:
+    """The birth date of MRZ `text`; `expiry`, when known, rules out a holder born after
+    their document expires (born '23' on a document that expired in 2022: 1923)."""
     parsed = parse_yymmdd(text)
     if parsed is None:
         return BirthDate(None)
     candidates = [d for c in (2000, 1900, 1800) if (d := _in_century(*parsed, c)) is not None]
     past = [d for d in candidates if d <= today and _years_between(d, today) <= MAX_AGE_YEARS]
+    if expiry is not None and any(d < expiry for d in past):
+        past = [d for d in past if d < expiry]
     if not past:
         return BirthDate(None, in_future=True)
     chosen = max(past)

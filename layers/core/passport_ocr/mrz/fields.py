@@ -64,14 +64,14 @@ def extract_fields(reading: Reading, today: date) -> tuple[dict[str, str | None]
         number += overflow.continuation
     fields["document_number"] = number.replace("<", "") or None
 
-    birth = birth_date(reading.text(layout.field("date_of_birth")), today)
+    expiry = expiry_date(reading.text(layout.field("date_of_expiry")), today)
+    birth = birth_date(reading.text(layout.field("date_of_birth")), today, expiry)
     if birth.value is None:
         reading.warn("invalid_date", "the date of birth is not a valid past date", "date_of_birth")
     else:
         fields["date_of_birth"] = birth.value.isoformat()
         if birth.ambiguous_century:
             reading.warn("ambiguous_century", "the birth century cannot be told from the MRZ", "date_of_birth")
-    expiry = expiry_date(reading.text(layout.field("date_of_expiry")), today)
     if expiry is None:
         reading.warn("invalid_date", "the date of expiry is not a valid date", "date_of_expiry")
     else:

@@ -91,6 +91,11 @@ def _repair_misread_fillers(reading: Reading) -> None:
         )
 
 
+# How probable '<' must be among a letter's runners-up for the letter to pass for a blurred
+# filler: the recogniser lists a faint '<' (1-2 %) behind many plainly printed letters.
+FILLER_RUNNER_UP = 0.05
+
+
 def _drop_filler_runs_at_name_end(reading: Reading, spec: FieldSpec) -> None:
     """A run of characters after the name's last '<<', followed only by fillers, in which the
     recogniser had '<' as a runner-up for every character, is the filler run read as letters
@@ -104,7 +109,7 @@ def _drop_filler_runs_at_name_end(reading: Reading, spec: FieldSpec) -> None:
         if run_start < 2 or text[run_start - 2 : run_start] != "<<" or run_start == len(text):
             return
         run = cells[run_start : len(text)]
-        if not all(c.char == "K" or any(a == "<" for a, _ in c.alternatives) for c in run):
+        if not all(c.char == "K" or any(a == "<" and p >= FILLER_RUNNER_UP for a, p in c.alternatives) for c in run):
             return
         for offset in range(run_start, len(text)):
             reading.set_char(spec.line, spec.start + offset, "<", "filler")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..record import FIELD_NAMES
 from .cells import allowed_probability
 from .charmaps import LETTER_TO_DIGIT
@@ -12,6 +14,10 @@ from .reading import Corrected, Reading
 # Characters the recogniser was less sure of than this (among the characters the layout
 # allows) make an unchecked field doubtful.
 LOW_CONFIDENCE = 0.8
+# A check digit also accepts one wrong reading in ten. A field whose characters are, taken
+# together, less likely than this all right (the product of their probabilities) is in doubt
+# even when its check passes: the chance that it is wrong though checked then exceeds ~5 %.
+CHECKED_FIELD_MIN_LIKELIHOOD = 0.65
 UNCHECKED_LETTER_FIELDS = frozenset({"surname", "given_names", "document_code", "document_type", "issuing_country", "nationality", "sex"})
 
 
@@ -127,6 +133,9 @@ def review(corrected: Corrected, fields: dict[str, str | None]) -> dict[str, flo
             reading.warn("ambiguous_correction", "two corrections satisfy the check digits equally well", name)
         elif covering:
             confidence[name] = 1 - (1 - base) * 0.25
+            if math.prod(probabilities) < CHECKED_FIELD_MIN_LIKELIHOOD:
+                confidence[name] = min(confidence[name], 0.6)
+                reading.warn("low_confidence", "several characters were unsure: the check digit may agree by chance", name)
         else:
             confidence[name] = base
             if low < LOW_CONFIDENCE:

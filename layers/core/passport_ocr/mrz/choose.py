@@ -1,0 +1,89 @@
+"""Choosing among several readings of one MRZ (other crops, binarised, wider characters).
+
+The first reading that every check accepts with nothing in doubt ends the search. A reading
+that passes the checks but leaves a field in doubt (a low-confidence name, an ambiguous
+correction, a filler inserted to fit the line length) is kept while cheaper-to-trust
+readings are sought: another crop often reads the doubtful characters plainly. Of the
+readings seen, the valid one with the fewest doubtful fields wins, and any field on which
+another valid reading of the same zone disagrees, without doubting its own value, is flagged:
+two confident readings that disagree cannot both be right, and no check digit chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Generic, TypeVar
+
+from ..record import Warning
+from .read import MrzResult
+
+Source = TypeVar("Source")
+
+# The document fields two readings are compared on (the MRZ's own; the visual zone comes later).
+COMPARED_FIELDS = (
+    "document_type", "document_code", "issuing_country", "surname", "given_names", "document_number",
+    "nationality", "date_of_birth", "sex", "date_of_expiry", "personal_number",
+)
+DISAGREEMENT_CONFIDENCE = 0.3
+
+
+@dataclass
+class Candidate(Generic[Source]):
+    """One parsed reading and what it came from (the engine's hypothesis)."""
+
+    result: MrzResult
+    source: Source
+
+
+def doubtful_fields(result: MrzResult) -> set[str | None]:
+    """Fields (None: the record as a whole) a warning of severity 'error' puts in doubt."""
+    return {w.field for w in result.warnings if w.severity == "error"}
+
+
+def line_lengths_fit(result: MrzResult) -> bool:
+    """The OCR read every line at the layout's length: nothing was inserted or dropped to fit.
+
+    A dropped letter in a name ('SANNE' read 'SANE') is padded back with a filler after the
+    name, which no check digit sees; a reading of the right length cannot hide one.
+    """
+    expected = len(result.info.lines[0]) if result.info.lines else 0
+    raw = result.info.raw_lines
+    return len(raw) == len(result.info.lines) and all(len(line.replace(" ", "")) == expected for line in raw)
+
+
+def is_settled(result: MrzResult) -> bool:
+    """Nothing another reading could improve: every check passes, no field in doubt, and the
+    lines were read at their full length."""
+    return result.info.valid and not doubtful_fields(result) and line_lengths_fit(result)
+
+
+def _rank(candidate: Candidate) -> tuple:
+    result = candidate.result
+    # Of two readings equally free of doubt, one that needed no character inserted or dropped
+    # is the likelier; they disagree anyway, so choose() flags the fields where they differ.
+    return (result.info.valid, -len(doubtful_fields(result)), line_lengths_fit(result), result.score)
+
+
+def choose(
+    candidates: list[Candidate[Source]], same_zone: Callable[[Source, Source], bool] = lambda a, b: True
+) -> Candidate[Source]:
+    """The most trustworthy candidate, its fields flagged where another confident valid
+    reading of the same zone disagrees (`same_zone` tells; an image may hold two documents).
+    `candidates` must not be empty."""
+    best = max(candidates, key=_rank)
+    if best.result.info.valid:
+        for other in candidates:
+            if other is not best and other.result.info.valid and same_zone(best.source, other.source):
+                _flag_disagreements(best.result, other.result)
+    return best
+
+
+def _flag_disagreements(best: MrzResult, other: MrzResult) -> None:
+    other_doubts = doubtful_fields(other)
+    for name in COMPARED_FIELDS:
+        ours, theirs = best.fields.get(name), other.fields.get(name)
+        if ours == theirs or name in other_doubts or None in other_doubts:
+            continue
+        if not any(w.code == "ambiguous_reading" and w.field == name for w in best.warnings):
+            best.warnings.append(Warning("ambiguous_reading", f"another reading of the zone gives {theirs!r}", name))
+        best.confidence[name] = min(best.confidence.get(name, DISAGREEMENT_CONFIDENCE), DISAGREEMENT_CONFIDENCE)

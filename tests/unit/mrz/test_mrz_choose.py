@@ -1,0 +1,118 @@
+"""Choosing among several readings of one MRZ, and the corrector rules found with them."""
+
+from datetime import date
+
+from passport_ocr.mrz import check_digit, read_mrz
+from passport_ocr.mrz.choose import Candidate, choose, is_settled
+from passport_ocr.ocr_types import OcrChar, OcrLine
+
+TODAY = date(2026, 11, 1)
+# Generated TD3 pages whose number begins with the letter O (the recogniser reads it '0').
+ITA = ["P<ITABIANCHI<<LUCREZIA<<<<<<<<<<<<<<<<<<<<<<", "O1275418<2ITA9306152F3407208X4D6WNG8CL1G<<18"]
+NLD = ["P<NLDVISSER<<SANNE<<<<<<<<<<<<<<<<<<<<<<<<<<", "R4703378<3NLD9606151F2905143<<<<<<<<<<<<<<06"]
+CHE = ["IDCHES0002068<8<<<<<<<<<<<<<<<", "8102287F1301014CHE<<<<<<<<<<<4", "VADIS<<QUO<<<<<<<<<<<<<<<<<<<<"]
+
+
+def read(text: str, evidence: dict[int, tuple[str, float, list[tuple[str, float]]]] | None = None) -> OcrLine:
+    """A line read confidently (a faint runner-up each, as the local engine reports), except
+    at `evidence` positions: (read, probability, runners-up)."""
+    evidence = evidence or {}
+    chars = []
+    for i, char in enumerate(text):
+        if i in evidence:
+            chars.append(OcrChar(*evidence[i]))
+        else:
+            chars.append(OcrChar(char, 0.98, [("<" if char != "<" else "C", 0.015)]))
+    return OcrLine("".join(c.char for c in chars), chars)
+
+
+def doubts(result) -> set:
+    return {w.field for w in result.warnings if w.severity == "error"}
+
+
+def test_a_letter_o_read_as_zero_at_the_start_of_a_number_is_restored_by_its_check_digit():
+    # The recogniser gives '0' 0.99 and no probability to 'O': no evidence either way.
+    ocr = [read(ITA[0]), read(ITA[1], {0: ("0", 0.99, [("8", 0.005)])})]
+    result = read_mrz(ocr, today=TODAY)
+    assert result.info.valid
+    assert result.fields["document_number"] == "O1275418"
+    assert "document_number" not in doubts(result)
+
+
+def test_zeros_inside_a_run_of_digits_stay_digits():
+    # Two '0' turned 'O' at weights 3 and 7 leave every check unchanged: were O/0 a coin toss
+    # everywhere, 'S0002068' would be ambiguous; a letter after a digit is the unlikely reading.
+    result = read_mrz([read(line) for line in CHE], today=TODAY)
+    assert result.info.valid and result.fields["document_number"] == "S0002068"
+    assert "document_number" not in doubts(result)
+
+
+def test_the_composite_does_not_confirm_a_costly_change_in_the_document_number_twice():
+    # TD3: the composite weighs the number's characters as its own check does, so a change
+    # only a costly, unsupported swap explains rests on one check digit and is refused.
+    number_line = "C" + ITA[1][1:]  # 'C1275418<2...': the first character misread, check fails
+    result = read_mrz([read(ITA[0]), read(number_line, {0: ("C", 0.97, [("G", 0.02)])})], today=TODAY)
+    assert result.fields["document_number"] != "O1275418" or "document_number" in doubts(result)
+    assert not result.info.valid or "document_number" in doubts(result) or result.fields["document_number"] == "C1275418"
+
+
+def test_a_checked_field_whose_characters_are_all_unsure_is_flagged_though_its_check_passes():
+    unsure = {i: (ITA[1][i], 0.6, [("8", 0.3)]) for i in range(1, 5)}
+    result = read_mrz([read(ITA[0]), read(ITA[1], unsure)], today=TODAY)
+    assert result.info.valid
+    assert "document_number" in doubts(result)
+
+
+def td2_number_line(birth: str, expiry: str) -> str:
+    number, birth_digit, expiry_digit = "529584713", check_digit(birth), check_digit(expiry)
+    composite = check_digit(number + check_digit(number) + birth + birth_digit + expiry + expiry_digit + "<" * 7)
+    return f"{number}{check_digit(number)}HUN{birth}{birth_digit}M{expiry}{expiry_digit}{'<' * 7}{composite}"
+
+
+def test_a_birth_year_after_the_expiry_takes_the_earlier_century():
+    # Born '23' on a document that expired in 2022: 1923, not 2023, and nothing ambiguous.
+    names = "IDHUNKOVACS<<ZSOFIA<<<<<<<<<<<<<<<<<"
+    result = read_mrz([read(names), read(td2_number_line("230505", "220217"))], today=TODAY)
+    assert result.info.valid and result.fields["date_of_birth"] == "1923-05-05"
+    assert "date_of_birth" not in doubts(result)
+    # Expiring in 2026 it could be either: the latest century, flagged.
+    result = read_mrz([read(names), read(td2_number_line("230505", "260217"))], today=TODAY)
+    assert result.info.valid and result.fields["date_of_birth"] == "2023-05-05"
+    assert "date_of_birth" in doubts(result)
+
+
+def test_a_reading_that_lost_a_letter_is_not_settled_and_a_full_length_one_wins():
+    dropped = NLD[0].replace("SANNE<", "SANE<", 1)[:43]  # one 'N' lost, the line one short
+    short = read_mrz([read(dropped), read(NLD[1])], today=TODAY)
+    full = read_mrz([read(NLD[0]), read(NLD[1])], today=TODAY)
+    assert short.info.valid and not is_settled(short)
+    assert is_settled(full)
+    chosen = choose([Candidate(short, "short"), Candidate(full, "full")])
+    assert chosen.source == "full" and chosen.result.fields["given_names"] == "SANNE"
+    # Neither doubts itself, so the disagreement is flagged: no check digit covers the name.
+    assert "given_names" in doubts(chosen.result)
+
+
+def test_a_confident_reading_that_disagrees_flags_the_field():
+    first = read_mrz([read(NLD[0]), read(NLD[1])], today=TODAY)
+    other = read_mrz([read(NLD[0].replace("VISSER", "VISSEB")), read(NLD[1])], today=TODAY)
+    chosen = choose([Candidate(first, 1), Candidate(other, 2)])
+    assert "surname" in doubts(chosen.result)
+    assert chosen.result.confidence["surname"] <= 0.3
+
+
+def test_readings_of_another_zone_are_not_compared():
+    first = read_mrz([read(NLD[0]), read(NLD[1])], today=TODAY)
+    other = read_mrz([read(NLD[0].replace("VISSER", "VISSEB")), read(NLD[1])], today=TODAY)
+    chosen = choose([Candidate(first, "left"), Candidate(other, "right")], same_zone=lambda a, b: a == b)
+    assert chosen.source == "left" and not doubts(chosen.result)
+
+
+def test_a_disagreeing_reading_that_doubts_its_own_value_does_not_flag():
+    first = read_mrz([read(NLD[0]), read(NLD[1])], today=TODAY)
+    unsure = NLD[0].replace("VISSER", "VISSEB")
+    at = unsure.index("VISSEB") + 5
+    other = read_mrz([read(unsure, {at: ("B", 0.5, [("R", 0.45)])}), read(NLD[1])], today=TODAY)
+    assert "surname" in doubts(other)
+    chosen = choose([Candidate(other, 2), Candidate(first, 1)])
+    assert chosen.source == 1 and not doubts(chosen.result)
