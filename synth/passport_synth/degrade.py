@@ -156,6 +156,39 @@ def place_in_photo(rng: random.Random, page: Image.Image) -> Image.Image:
     return scene.convert("RGB")
 
 
+PHONE_FRAME = (4032, 3024)  # a 12 MP phone photo
+
+
+def skewed_view(rng: random.Random, page: Image.Image, amount: float = 0.06) -> Image.Image:
+    """The page seen at an angle: each corner moved by up to `amount` of the page's size, so
+    its lines no longer run quite parallel (the MRZ's not at the angle of the text above)."""
+    w, h = page.size
+    corners = [(x + rng.uniform(-amount, amount) * w, y + rng.uniform(-amount, amount) * h) for x, y in ((0, 0), (w, 0), (w, h), (0, h))]
+    left, top = min(x for x, _ in corners), min(y for _, y in corners)
+    corners = [(x - left, y - top) for x, y in corners]
+    size = (int(max(x for x, _ in corners)), int(max(y for _, y in corners)))
+    source = ((0, 0), (w, 0), (w, h), (0, h))
+    return page.transform(size, Image.PERSPECTIVE, perspective_coefficients(corners, source), Image.BICUBIC, fillcolor=(90, 80, 70))
+
+
+def phone_photo(rng: random.Random, page: Image.Image, share: float, angle: float) -> Image.Image:
+    """`page` photographed at full phone resolution: skewed, turned `angle` degrees, `share`
+    of the width of a 12 MP frame, softened. (place_in_photo makes the generator's smaller
+    photos; this one takes any page, e.g. a real specimen.)"""
+    frame = Image.blend(
+        Image.effect_noise(PHONE_FRAME, 40).convert("RGB").filter(ImageFilter.GaussianBlur(3)),
+        Image.new("RGB", PHONE_FRAME, (120, 100, 80)),
+        0.6,
+    )
+    scale = share * PHONE_FRAME[0] / page.width
+    document = skewed_view(rng, page.resize((int(page.width * scale), int(page.height * scale)), Image.BICUBIC))
+    document = document.convert("RGBA").rotate(angle, expand=True, resample=Image.BICUBIC)
+    x = rng.randint(0, max(0, PHONE_FRAME[0] - document.width))
+    y = rng.randint(0, max(0, PHONE_FRAME[1] - document.height))
+    frame.paste(document, (x, y), document)
+    return frame.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5)))
+
+
 def uneven_light(rng: random.Random, image: Image.Image, np_rng: np.random.Generator) -> Image.Image:
     """A light gradient across the frame plus one glare spot."""
     width, height = image.size

@@ -232,3 +232,52 @@ def test_a_real_sample_small_in_a_large_photo_still_extracts(engine, real_sample
     record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
     assert record.mrz.valid
     assert list(record.mrz.lines) == row["mrz"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
+def test_a_skewed_phone_photo_whose_mrz_runs_off_the_page_angle_still_extracts(engine, real_samples_dir, real_truth):
+    """The ICAO TD2 specimen photographed skewed and turned about 90 degrees: turned by the
+    page's text angle its two MRZ lines smear into one band; the zone must be re-located at
+    its own angle."""
+    import random
+
+    from passport_ocr.extract import FIELDS_MRZ, extract
+    from passport_ocr.imaging.locate import locate_zones, refine_zone
+    from passport_synth.degrade import phone_photo
+
+    row = next(r for r in real_truth if r["file"] == "uto_td2_icao.png")
+    rng = random.Random(2)
+    photo = phone_photo(rng, _load(real_samples_dir, row), 0.6, rng.choice([90, -90, 180]) + rng.uniform(-10, 10))
+    first = locate_zones(photo)[0]
+    assert len(first.lines) == 1  # the case this test is about: the lines merged at the page angle
+    assert len(refine_zone(photo, first).lines) == 2
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=85)
+    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+    assert record.mrz.valid
+    assert list(record.mrz.lines) == row["mrz"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
+def test_a_passport_small_in_a_12_megapixel_photo_still_extracts(engine, real_samples_dir, real_truth):
+    """The Canadian specimen (itself a photo of a printout on a desk) a quarter of a 4032 x
+    3024 photo wide: the passport is about 400 px wide, its MRZ characters 3 px high at a
+    1600 px working size, so only the finest pass sees them."""
+    import random
+
+    from passport_ocr.extract import FIELDS_MRZ, extract
+    from passport_ocr.imaging.locate import locate_zones
+    from passport_synth.degrade import phone_photo
+
+    row = next(r for r in real_truth if r["file"] == "can_aman_photo.jpg")
+    rng = random.Random(3486191503)  # bench/stress_real.py's case can_aman_photo.jpg+phone25
+    photo = phone_photo(rng, _load(real_samples_dir, row), 0.25, rng.uniform(-35, 35))
+    with pytest.raises(NoMrzFound):
+        locate_zones(photo, work_size=1600)
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=85)
+    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+    assert record.mrz.valid
+    assert list(record.mrz.lines) == row["mrz"]

@@ -21,7 +21,7 @@ FIELDS_ALL = "all"
 FIELDS_MRZ = "mrz"
 # Hypotheses tried for a settled reading once a valid but doubtful one is in hand: about one
 # zone's worth of repaired crops (the local engine yields up to five per zone).
-MORE_READINGS_AFTER_VALID = 6
+MORE_READINGS_AFTER_VALID = 4
 
 
 def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = None) -> tuple[MrzResult, MrzReading]:

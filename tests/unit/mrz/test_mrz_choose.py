@@ -4,6 +4,7 @@ from datetime import date
 
 from passport_ocr.mrz import check_digit, read_mrz
 from passport_ocr.mrz.choose import Candidate, choose, is_settled
+from passport_ocr.engines.base import MrzReading
 from passport_ocr.ocr_types import OcrChar, OcrLine
 
 TODAY = date(2026, 11, 1)
@@ -116,3 +117,51 @@ def test_a_disagreeing_reading_that_doubts_its_own_value_does_not_flag():
     assert "surname" in doubts(other)
     chosen = choose([Candidate(other, 2), Candidate(first, 1)])
     assert chosen.source == 1 and not doubts(chosen.result)
+
+
+def test_a_blurred_filler_after_the_passport_type_is_taken_for_the_filler_and_flagged():
+    ocr = [read(NLD[0], {1: ("C", 0.7, [("<", 0.28)])}), read(NLD[1])]
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["document_code"] == "P"
+    assert "document_code" in doubts(result)
+    # An issuer's second letter read plainly stays.
+    plain = read_mrz([read("PD" + NLD[0][2:]), read(NLD[1])], today=TODAY)
+    assert plain.fields["document_code"] == "PD"
+
+
+class FakeEngine:
+    """Yields prepared readings in order and records how many were taken."""
+
+    name = "fake"
+
+    def __init__(self, readings):
+        self.readings, self.taken = readings, 0
+
+    def mrz_candidates(self, image):
+        for lines in self.readings:
+            self.taken += 1
+            yield MrzReading(lines=lines)
+
+
+def test_extraction_reads_on_past_a_doubtful_reading_and_stops_at_a_settled_one():
+    from passport_ocr.extract import best_mrz_reading
+
+    doubtful = [read(NLD[0], {NLD[0].index("SANNE"): ("S", 0.5, [("B", 0.45)])}), read(NLD[1])]
+    settled = [read(NLD[0]), read(NLD[1])]
+    never = [read(NLD[0].replace("VISSER", "VISSEB")), read(NLD[1])]
+    engine = FakeEngine([doubtful, settled, never])
+    result, reading = best_mrz_reading(engine, image=None, today=TODAY)
+    assert reading.lines is settled
+    assert engine.taken == 2
+    assert not doubts(result) and result.fields["given_names"] == "SANNE"
+
+
+def test_extraction_keeps_the_doubtful_reading_when_no_other_is_better():
+    from passport_ocr.extract import MORE_READINGS_AFTER_VALID, best_mrz_reading
+
+    doubtful = [read(NLD[0], {NLD[0].index("SANNE"): ("S", 0.5, [("B", 0.45)])}), read(NLD[1])]
+    garbage = [OcrLine("1234"), OcrLine("ABCD")]
+    engine = FakeEngine([doubtful] + [garbage] * (MORE_READINGS_AFTER_VALID + 3))
+    result, reading = best_mrz_reading(engine, image=None, today=TODAY)
+    assert reading.lines is doubtful and "given_names" in doubts(result)
+    assert engine.taken == 1 + MORE_READINGS_AFTER_VALID + 1  # bounded: the generator is asked once more, then closed

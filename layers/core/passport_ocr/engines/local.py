@@ -40,6 +40,9 @@ CONFIDENT_READING = 0.9
 MRZ_LIKE_CONFIDENCE = 0.75
 # MRZ print covers well over this share of a line crop, paper more than this too.
 INK_PERCENTILE = 5
+# A finer pass runs on inputs at least this much larger than the last working size: a
+# 1200-px photo whose MRZ is 4 px high at 800 px has it at 6 px at full size.
+FINER_PASS_MIN_GAIN = 1.25
 MRZ_LINE_LENGTHS = ((30, 3), (36, 2), (44, 2))  # characters, lines: TD1; TD2 / MRV-B; TD3 / MRV-A
 
 
@@ -160,9 +163,14 @@ class LocalEngine:
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         found_any = False
+        previous_size = None
         for work_size in WORK_SIZES:
-            if work_size != WORK_SIZES[0] and max(image.size) <= work_size * 0.75:
-                break  # the finer pass would see nothing the first did not
+            if previous_size is not None:
+                if max(image.size) <= previous_size * FINER_PASS_MIN_GAIN:
+                    break  # a finer pass would see nothing the last one did not
+                # At most the input's own size: upsampling adds no detail, only cost.
+                work_size = min(work_size, max(image.size))
+            previous_size = work_size
             try:
                 zones = locate_zones(image, work_size=work_size)
             except NoMrzFound:

@@ -80,8 +80,16 @@ def _repair_misread_fillers(reading: Reading) -> None:
         reading.set_char(code.line, code.start + 1, "<", "filler")
     elif second.char != "<" and any(a == "<" for a, _ in second.alternatives):
         # 'PC' where the recogniser also saw 'P<': a blurred filler reads as 'C'. Issuers do
-        # use second letters, so this is flagged rather than changed.
-        reading.warn("low_confidence", f"{second.char!r} after the document type may be a misread '<' filler", "document_code")
+        # use second letters, so this is flagged; on passports and visas, where a second
+        # letter is the exception ('PD', 'PS' for diplomatic and service passports), a
+        # filler look-alike the recogniser also saw as '<' is taken for the filler.
+        first = reading.lines[code.line][code.start].char
+        filler_odds = max((p for a, p in second.alternatives if a == "<"), default=0.0)
+        message = f"{second.char!r} after the document type may be a misread '<' filler"
+        if first in "PV" and second.char in FILLER_LOOKALIKES and filler_odds >= FILLER_RUNNER_UP:
+            reading.set_char(code.line, code.start + 1, "<", "filler")
+            message = f"read {second.char!r} after the document type, taken for a blurred '<' filler"
+        reading.warn("low_confidence", message, "document_code")
     number = reading.text(layout.field("document_number"))
     if number.rstrip("<").endswith("K"):
         reading.warn(
@@ -94,6 +102,8 @@ def _repair_misread_fillers(reading: Reading) -> None:
 # How probable '<' must be among a letter's runners-up for the letter to pass for a blurred
 # filler: the recogniser lists a faint '<' (1-2 %) behind many plainly printed letters.
 FILLER_RUNNER_UP = 0.05
+# Letters a blurred '<' is read as.
+FILLER_LOOKALIKES = frozenset("CEKLX")
 
 
 def _drop_filler_runs_at_name_end(reading: Reading, spec: FieldSpec) -> None:
