@@ -165,3 +165,19 @@ def test_extraction_keeps_the_doubtful_reading_when_no_other_is_better():
     result, reading = best_mrz_reading(engine, image=None, today=TODAY)
     assert reading.lines is doubtful and "given_names" in doubts(result)
     assert engine.taken == 1 + MORE_READINGS_AFTER_VALID + 1  # bounded: the generator is asked once more, then closed
+
+
+POL = ["P<POLKOWALSKA<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<", "ZS00001774POL7203305F1607130<<<<<<<<<<<<<<08"]
+
+
+def test_a_number_whose_look_alike_prefix_passes_every_check_is_flagged_on_a_rough_reading():
+    # 'ZS' read '25' with full confidence (a rough photo of the Polish specimen): 'ZS' and
+    # '25' change the weighted sums by 300, no check digit tells them apart.
+    misread = "25" + POL[1][2:]
+    rough = {POL[1].index("POL") + 2: ("1", 0.5, [("L", 0.49)])}  # elsewhere, the image shows its roughness
+    result = read_mrz([read(POL[0]), read(misread, {0: ("2", 0.99, []), 1: ("5", 0.99, []), **rough})], today=TODAY)
+    assert result.info.valid and result.fields["document_number"] == "250000177"
+    assert "document_number" in doubts(result)
+    # The same confident reading of a zone read without doubt anywhere is trusted.
+    clean = read_mrz([read(POL[0]), read(misread)], today=TODAY)
+    assert clean.info.valid and "document_number" not in doubts(clean)

@@ -25,6 +25,12 @@ class Cell:
     # The engine reported runners-up on this line: an alternative it did not list had a
     # negligible probability. Without evidence (OCR.Space) nothing can be said either way.
     evidence: bool = False
+    # The recogniser's own confidence in what it read, kept when a correction lowers `confidence`.
+    read_confidence: float | None = None
+
+    def __post_init__(self):
+        if self.read_confidence is None:
+            self.read_confidence = self.confidence
 
 
 def allowed_probability(cell: Cell, allowed) -> float:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from itertools import product
 
 from ..record import FIELD_NAMES
 from .cells import allowed_probability
 from .charmaps import LETTER_TO_DIGIT
-from .checks import covered_positions, find_overflow
+from .checks import covered_positions, evaluate, find_overflow
 from .formats import Layout
 from .reading import Corrected, Reading
 
@@ -18,6 +19,16 @@ LOW_CONFIDENCE = 0.8
 # together, less likely than this all right (the product of their probabilities) is in doubt
 # even when its check passes: the chance that it is wrong though checked then exceeds ~5 %.
 CHECKED_FIELD_MIN_LIKELIHOOD = 0.65
+# An MRZ with at least DEGRADED_ZONE_CHARS characters read below DEGRADED_CHAR_CONFIDENCE is
+# from a rough image, where even confident readings of look-alikes may be wrong.
+DEGRADED_CHAR_CONFIDENCE = 0.9
+DEGRADED_ZONE_CHARS = 1
+# Look-alike twins of a number's first characters (letter prefix <-> digits), and how many.
+PREFIX_TWINS = {
+    "0": "ODQ", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "8": "B",
+    "O": "0", "D": "0", "Q": "0", "I": "1", "Z": "2", "A": "4", "S": "5", "G": "6", "B": "8",
+}
+MAX_TWIN_PREFIX = 3
 UNCHECKED_LETTER_FIELDS = frozenset({"surname", "given_names", "document_code", "document_type", "issuing_country", "nationality", "sex"})
 
 
@@ -97,10 +108,53 @@ def _flag_shifted_fields(reading: Reading, positions: dict[str, set[tuple[int, i
                 reading.warn("low_confidence", "a character was inserted or removed here to fit the line length", "document_type")
 
 
+def _flag_invisible_number_rivals(reading: Reading, checked) -> None:
+    """A document number whose first characters, turned into their look-alike twins, still
+    satisfies every check ('250000177' / 'ZS0000177': the two swaps change the weighted sum
+    by 300), read from a degraded line: the recogniser's confidence is no evidence there
+    (such a misread was seen at 0.98 on a rough photo), and no check digit can tell.
+
+    Only the prefix is tried, as numbers are letters then digits; on a zone read without
+    doubt elsewhere the reading is trusted.
+    """
+    layout = reading.layout
+    spec = layout.field("document_number")
+    cells = [c for line in reading.lines for c in line if not c.inserted]
+    if not any(c.evidence for c in cells):
+        return  # an engine without per-character confidences (OCR.Space) cannot show roughness
+    read_doubts = sum(c.read_confidence < DEGRADED_CHAR_CONFIDENCE for c in cells)
+    if read_doubts < DEGRADED_ZONE_CHARS:
+        return
+    if not all(result.ok for _, result in checked):
+        return
+    texts = reading.texts()
+    number = texts[spec.line][spec.start : spec.end]
+    for length in range(1, MAX_TWIN_PREFIX + 1):
+        prefix = number[:length]
+        if "<" in prefix or not (prefix.isdigit() or prefix.isalpha()):
+            break
+        choices = [PREFIX_TWINS.get(c, "") for c in prefix]
+        if not all(choices):
+            break
+        for twins in product(*choices):
+            rival = "".join(twins) + number[length:]
+            line = texts[spec.line]
+            rival_texts = list(texts)
+            rival_texts[spec.line] = line[: spec.start] + rival + line[spec.end :]
+            if all(evaluate(check, rival_texts).ok for check, _ in checked):
+                reading.warn(
+                    "ambiguous_character",
+                    f"{rival.rstrip('<')!r} passes every check as well and looks alike on a rough image",
+                    "document_number",
+                )
+                return
+
+
 def review(corrected: Corrected, fields: dict[str, str | None]) -> dict[str, float]:
     """Flag doubtful fields (warnings go to the reading) and return each filled field's confidence."""
     reading, checked, ambiguous = corrected.reading, corrected.checked, corrected.ambiguous
     _flag_letters_among_digits(reading)
+    _flag_invisible_number_rivals(reading, checked)
     positions = field_positions(reading.layout, reading.texts())
     _flag_shifted_fields(reading, positions)
     confidence = {}
@@ -133,7 +187,10 @@ def review(corrected: Corrected, fields: dict[str, str | None]) -> dict[str, flo
             reading.warn("ambiguous_correction", "two corrections satisfy the check digits equally well", name)
         elif covering:
             confidence[name] = 1 - (1 - base) * 0.25
-            if math.prod(probabilities) < CHECKED_FIELD_MIN_LIKELIHOOD:
+            # Only the recogniser's own per-character evidence says how unsure it was; an
+            # engine that reports one flat confidence (OCR.Space) says nothing here.
+            with_evidence = all(c.evidence for c in cells)
+            if with_evidence and math.prod(probabilities) < CHECKED_FIELD_MIN_LIKELIHOOD:
                 confidence[name] = min(confidence[name], 0.6)
                 reading.warn("low_confidence", "several characters were unsure: the check digit may agree by chance", name)
         else:
