@@ -63,7 +63,9 @@ SEARCH_LIMIT_MAX = 200
 # Routes that answer without a token: load balancer health checks and API docs.
 OPEN_ROUTES = {("GET", "/"), ("GET", "/openapi.json"), ("GET", "/swagger")}
 # Presigned uploads: the suffixes the S3 notification of template.yaml watches.
-UPLOAD_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
+UPLOAD_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".pdf")
+# Scans often arrive as PDFs (the first page is read); every other accepted type is image/*.
+PDF_MEDIA_TYPE = "application/pdf"
 UPLOAD_EXPIRES_S = 900
 SAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -184,11 +186,18 @@ def multipart_file(body: bytes, content_type: str, field: str = "file") -> FileP
     return None
 
 
+def is_accepted_media_type(media_type: str) -> bool:
+    """Whether a body or upload of this media type may be a document we read. Only a hint:
+    load_image decides by the bytes themselves."""
+    media_type = media_type.lower()
+    return media_type.startswith("image/") or media_type == PDF_MEDIA_TYPE
+
+
 def presign_key(filename: str, content_type: str) -> str:
     """`uploads/<uuid>/<safe filename>`: no path from the client survives, and the suffix
     must be one the S3 notification watches or the upload would never be extracted."""
-    if not content_type.lower().startswith("image/"):
-        raise errors.UnsupportedFormat(f"content_type must be image/*, not {content_type!r}")
+    if not is_accepted_media_type(content_type):
+        raise errors.UnsupportedFormat(f"content_type must be image/* or {PDF_MEDIA_TYPE}, not {content_type!r}")
     basename = filename.replace("\\", "/").rsplit("/", 1)[-1]
     safe = SAFE_FILENAME_CHARS.sub("_", basename).lstrip(".")[:120]
     if not safe.lower().endswith(UPLOAD_SUFFIXES):
@@ -265,7 +274,10 @@ def health() -> Response[dict]:
     return Response(status_code=200 if database == "ok" else 503, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-@app.post("/upload", summary="Extract one image now (multipart/form-data `file`, or a raw image/* body)")
+@app.post(
+    "/upload",
+    summary="Extract one image or PDF (its first page) now: multipart/form-data `file`, or a raw image/* or application/pdf body",
+)
 @tracer.capture_method
 def upload(fields: Annotated[Literal["all", "mrz"], Query()] = "all") -> Response[dict]:
     content_type = (app.current_event.headers.get("Content-Type") or app.current_event.headers.get("content-type") or "")
@@ -276,10 +288,12 @@ def upload(fields: Annotated[Literal["all", "mrz"], Query()] = "all") -> Respons
         if part is None:
             raise ApiError(400, "missing_file", "the multipart body has no `file` field")
         data, filename, media_type = part.data, _label(part.filename), part.content_type
-    elif media_type.startswith("image/"):
+    elif is_accepted_media_type(media_type):
         data, filename = body, None
     else:
-        raise errors.UnsupportedFormat(f"send multipart/form-data or an image/* body, not {media_type or 'nothing'}")
+        raise errors.UnsupportedFormat(
+            f"send multipart/form-data, or an image/* or {PDF_MEDIA_TYPE} body, not {media_type or 'nothing'}"
+        )
     if not data:
         raise errors.EmptyInput()
     limit = service.settings.max_input_bytes
@@ -303,7 +317,7 @@ class PresignRequest(BaseModel):
     content_type: str
 
 
-@app.post("/uploads", summary="A presigned S3 POST to upload an image for asynchronous extraction")
+@app.post("/uploads", summary="A presigned S3 POST to upload an image or PDF for asynchronous extraction")
 def presign_upload(request: PresignRequest) -> Response[dict]:
     if not service.bucket_name:
         raise errors.StorageUnavailable("no bucket is configured")

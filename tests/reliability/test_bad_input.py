@@ -21,6 +21,7 @@ from passport_ocr.errors import NoMrzFound
 from passport_ocr.service import make_source
 from passport_ocr.settings import Settings
 from pipeline_harness import multipart_event, ocrspace_engine, png_bytes, raw_event, with_query
+from support import pdfs
 from support.paths import load_event
 
 # Small limits so that "too large" needs no large file.
@@ -56,13 +57,6 @@ def animated_gif() -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bytes() -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    )
-
-
 def noise_photo() -> bytes:
     """Photo-like noise: smooth blobs plus grain, no text at all."""
     rng = np.random.default_rng(11)
@@ -96,7 +90,12 @@ CORPUS = {
     "png-decompression-bomb": (png_bomb, "image_too_large", 413),
     "over-the-size-limit": (over_the_limit, "input_too_large", 413),
     "animated-gif": (animated_gif, "animated_image", 422),
-    "pdf": (pdf_bytes, "unsupported_format", 415),
+    "pdf-without-pages": (pdfs.no_pages_pdf, "unreadable_image", 422),
+    "truncated-pdf": (lambda: pdfs.scan_pdf(Image.open(io.BytesIO(jpeg_bytes())))[:3000], "unreadable_image", 422),
+    "password-protected-pdf": (lambda: pdfs.encrypted_pdf(user_password=b"secret"), "encrypted_pdf", 422),
+    "pdf-embedded-image-bomb": (pdfs.image_bomb_pdf, "image_too_large", 413),
+    # 200 x 200 inches: rendered whole at a reduced scale (3508 px square), then simply no MRZ.
+    "pdf-200-inch-page": (lambda: pdfs.vector_pdf(14400, 14400), "no_mrz_found", 422),
     "photo-like-noise": (noise_photo, "no_mrz_found", 422),
     "blank-page": (blank_page, "no_mrz_found", 422),
     "html": (lambda: b"<!doctype html><html><body>hi</body></html>", "unsupported_format", 415),
@@ -126,7 +125,7 @@ def test_api_refuses_an_empty_body(pipeline):
     assert pipeline.repository.count() == 0
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "application/pdf", None])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "application/zip", None])
 def test_api_refuses_other_content_types(pipeline, content_type):
     pipeline.install_api()
     assert_json_error(*pipeline.call(raw_event(png_bytes(50), content_type)), 415, "unsupported_format")

@@ -16,6 +16,7 @@ from passport_ocr.errors import NoMrzFound
 from passport_ocr.service import Service, make_source
 from passport_ocr.settings import Settings
 from passport_ocr.store import Repository
+from support import pdfs
 from support.paths import load_event
 
 SAMPLE = "uto_td3_icao.png"
@@ -63,13 +64,13 @@ def truth(real_truth):
     return {t["file"]: t for t in real_truth}
 
 
-def multipart_event(data: bytes, *, filename="passport.png", field="file", query=None) -> dict:
+def multipart_event(data: bytes, *, filename="passport.png", field="file", query=None, content_type="image/png") -> dict:
     event = load_event("api_upload_multipart.json")
     boundary = event["headers"]["Content-Type"].split("boundary=", 1)[1]
     body = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nfront page\r\n'
         f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
-        f"Content-Type: image/png\r\n\r\n"
+        f"Content-Type: {content_type}\r\n\r\n"
     ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
     event["body"] = base64.b64encode(body).decode()
     event["isBase64Encoded"] = True
@@ -166,6 +167,47 @@ def test_raw_image_body_and_mrz_only(use_service, call, real_samples_dir, truth)
     assert body["mrz"]["format"] == "TD2"
 
 
+def a4_scan_of(path) -> bytes:
+    return pdfs.scan_pdf(pdfs.on_a4_page(Image.open(path)))
+
+
+def test_a_raw_pdf_body_is_read_from_its_first_page(use_service, call, real_samples_dir, truth, s3_client, upload_bucket):
+    use_service()
+    data = a4_scan_of(real_samples_dir / SAMPLE)
+    event = load_event("api_upload_pdf.json")
+    event["body"] = base64.b64encode(data).decode()
+
+    status, body, _ = call(event)
+
+    assert status == 201, body
+    for name in ("surname", "given_names", "document_number", "date_of_birth", "sex"):
+        assert body["extracted"][name] == truth[SAMPLE][name]
+    # The PDF itself is what is kept, under its own SHA-256.
+    stored = s3_client.get_object(Bucket=upload_bucket, Key=body["source"]["key"])
+    assert stored["Body"].read() == data
+    assert stored["ContentType"] == "application/pdf"
+
+
+def test_a_pdf_in_a_multipart_upload_is_read(use_service, call, real_samples_dir, truth):
+    use_service()
+    data = a4_scan_of(real_samples_dir / OTHER_SAMPLE)
+    status, body, _ = call(multipart_event(data, filename="scan.pdf", content_type="application/pdf", query={"fields": "mrz"}))
+    assert status == 201, body
+    assert body["filename"] == "scan.pdf"
+    assert body["extracted"]["document_number"] == truth[OTHER_SAMPLE]["document_number"]
+
+
+def test_a_password_protected_pdf_is_422_encrypted_pdf(use_service, call, repository):
+    use_service(engine=NoMrzEngine())
+    event = load_event("api_upload_pdf.json")
+    event["body"] = base64.b64encode(pdfs.encrypted_pdf(user_password=b"secret")).decode()
+    status, body, _ = call(event)
+    assert status == 422
+    assert body["error"]["code"] == "encrypted_pdf"
+    assert "password" in body["error"]["message"]
+    assert repository.get(body["id"]).failure["code"] == "encrypted_pdf"
+
+
 def test_unknown_fields_value_is_400(use_service, call):
     use_service(engine=NoMrzEngine())
     status, body, _ = call(with_query(raw_event(blank_png(), "image/png"), fields="everything"))
@@ -246,12 +288,27 @@ def test_presigned_upload_refuses_what_ingest_would_ignore(use_service, call):
     event = load_event("api_uploads_presign.json")
     event["body"] = json.dumps({"filename": "notes.txt", "content_type": "image/png"})
     assert call(event)[0] == 415
-    event["body"] = json.dumps({"filename": "scan.png", "content_type": "application/pdf"})
+    event["body"] = json.dumps({"filename": "scan.zip", "content_type": "application/zip"})
+    assert call(event)[0] == 415
+    event["body"] = json.dumps({"filename": "scan.docx", "content_type": "application/pdf"})
     assert call(event)[0] == 415
     event["body"] = json.dumps({"filename": "scan.png"})
     status, body, _ = call(event)
     assert status == 400
     assert body["error"]["code"] == "invalid_request"
+
+
+def test_presigned_upload_of_a_pdf(use_service, call):
+    use_service()
+    event = load_event("api_uploads_presign.json")
+    event["body"] = json.dumps({"filename": "Scan 2024.PDF", "content_type": "application/pdf"})
+    status, body, _ = call(event)
+
+    assert status == 201, body
+    # Lower-cased: the notification's .pdf filter is case-sensitive.
+    assert body["key"].endswith("/Scan_2024.pdf")
+    policy = json.loads(base64.b64decode(body["fields"]["policy"]))
+    assert {"Content-Type": "application/pdf"} in policy["conditions"]
 
 
 # --- GET /passports ------------------------------------------------------------------------
@@ -382,6 +439,7 @@ def test_local_bearer_token(use_service, call, monkeypatch, repository):
         (errors.ImageTooLarge(), 413),
         (errors.UnsupportedFormat(), 415),
         (errors.UnreadableImage(), 422),
+        (errors.EncryptedPdf(), 422),
         (errors.NoMrzFound(), 422),
         (errors.UnreadableMrz(), 422),
         (errors.OcrServiceUnavailable(), 503),

@@ -6,8 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 
 from passport_ocr.cli import Progress, main
+from support import pdfs
 
 MRZ_FIELDS = (
     "document_type",
@@ -63,6 +65,21 @@ def test_fields_mrz_leaves_the_visual_zone_out(capsys, td3):
     assert line["document_number"] == truth["document_number"]
     assert line["date_of_issue"] is None  # printed only in the visual zone
     assert line["place_of_birth"] is None and line["authority"] is None
+
+
+def test_a_pdf_scan_is_read_from_its_first_page(capsys, tmp_path, td3):
+    path, truth = td3
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(pdfs.scan_pdf(pdfs.on_a4_page(Image.open(path)), Image.new("RGB", (800, 600), "white")))
+    protected = tmp_path / "protected.pdf"
+    protected.write_bytes(pdfs.encrypted_pdf(user_password=b"secret"))
+
+    code, lines, _ = run(capsys, "extract", "--engine", "local", "--fields", "mrz", str(scan), str(protected))
+
+    assert code == 0
+    assert [line["source"] for line in lines] == [str(scan), str(protected)]
+    assert {name: lines[0][name] for name in MRZ_FIELDS} == {name: truth[name] for name in MRZ_FIELDS}
+    assert lines[1]["error"]["code"] == "encrypted_pdf"
 
 
 def test_bad_files_give_error_lines_in_order_and_exit_0(capsys, tmp_path):

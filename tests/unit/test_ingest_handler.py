@@ -13,6 +13,7 @@ import functions.ingest.app as ingest
 from passport_ocr.errors import OcrServiceUnavailable
 from passport_ocr.service import Service
 from passport_ocr.settings import Settings
+from support import pdfs
 from support.events import s3_event_body, sqs_event
 from support.paths import load_event
 
@@ -84,6 +85,24 @@ def test_a_real_passport_upload_is_extracted_and_stored(
     assert str(rows[0].id) in logs
     for value in (truth["surname"], truth["document_number"], truth["date_of_birth"]):
         assert value not in logs
+
+
+def test_a_pdf_upload_is_extracted_from_its_first_page(
+    use_service, s3_client, upload_bucket, repository, real_samples_dir, real_truth, lambda_context
+):
+    use_service()
+    truth = next(t for t in real_truth if t["file"] == SAMPLE)
+    key = f"uploads/{uuid.uuid4()}/scan.pdf"
+    data = pdfs.scan_pdf(pdfs.on_a4_page(Image.open(real_samples_dir / SAMPLE)))
+    version = s3_client.put_object(Bucket=upload_bucket, Key=key, Body=data, ContentType="application/pdf")["VersionId"]
+
+    result = ingest.lambda_handler(sqs_event(s3_event_body(upload_bucket, (key, version))), lambda_context)
+
+    assert result == {"batchItemFailures": []}
+    (row,), _ = repository.search(document_number=truth["document_number"])
+    assert row.status == "extracted"
+    assert row.to_api()["extracted"]["surname"] == truth["surname"]
+    assert row.source.key == key
 
 
 def test_the_s3_test_event_is_consumed_without_effect(use_service, repository, lambda_context):

@@ -16,7 +16,7 @@ from passport_ocr.errors import (
     UnreadableImage,
     UnsupportedFormat,
 )
-from passport_ocr.imaging.load import PDF_NOT_SUPPORTED, load_image, sniff_content_type
+from passport_ocr.imaging.load import load_image, sniff_content_type
 
 LIMITS = dict(max_bytes=5 * 1024 * 1024, max_pixels=50_000_000)
 
@@ -79,11 +79,16 @@ def test_non_images_are_unsupported(data, hint):
         load_image(data, **LIMITS)
 
 
-def test_pdf_is_unsupported_with_a_clear_message():
+def test_a_pdf_goes_to_the_pdf_renderer_and_not_to_pillow():
+    # A supported format now (tests/unit/test_pdf.py): a catalog without a page tree is a
+    # broken PDF, not an unsupported file.
     pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    with pytest.raises(UnsupportedFormat) as caught:
+    with pytest.raises(UnreadableImage, match="PDF"):
         load_image(pdf, **LIMITS)
-    assert str(caught.value) == PDF_NOT_SUPPORTED
+    page = load_image(encode(Image.new("RGB", (120, 80), (0, 128, 0)), "PDF", resolution=72), **LIMITS)
+    assert (page.mode, page.size) == ("RGB", (500, 334))  # 120 x 80 pt at 300 DPI
+    red, green, blue = page.getpixel((250, 167))
+    assert red < 8 and 120 < green < 136 and blue < 8  # green, give or take Pillow's JPEG inside the PDF
 
 
 def test_unsupported_image_format_is_refused():

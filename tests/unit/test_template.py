@@ -6,6 +6,7 @@ import pytest
 from cfnlint.decode import cfn_yaml
 
 import functions.api.app as api
+from passport_ocr_local import aws as local_aws
 from support.paths import ROOT
 
 # The API routes and whether API Gateway lets them through without a Cognito token.
@@ -17,7 +18,7 @@ PROTECTED_ROUTES = {
     ("/passports/{passport_id}", "get"),
     ("/passports/{passport_id}", "delete"),
 }
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".pdf"}
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,12 @@ def test_notification_covers_image_uploads_and_not_the_api_prefix(resources):
         suffixes.add(rules["suffix"])
     assert suffixes == IMAGE_SUFFIXES
     assert set(api.UPLOAD_SUFFIXES) == IMAGE_SUFFIXES
+    # The local stack provisions the same notification filter (tools/passport_ocr_local).
+    assert set(local_aws.IMAGE_SUFFIXES) == IMAGE_SUFFIXES
+    local_rules = local_aws.notification_rules("arn:aws:sqs:us-east-1:123456789012:q")
+    assert {
+        (rule["Filter"]["Key"]["FilterRules"][0]["Value"], rule["Filter"]["Key"]["FilterRules"][1]["Value"]) for rule in local_rules
+    } == {("uploads/", suffix) for suffix in IMAGE_SUFFIXES}
     # The API stores its own uploads where the notification does not look (no double extraction).
     assert not api.API_PREFIX.startswith("uploads/")
 
@@ -144,7 +151,11 @@ def test_the_api_handler_routes_match_the_template(resources):
 
 
 def test_binary_uploads_reach_the_function_intact(resources):
-    assert set(resources["PassportApi"]["Properties"]["BinaryMediaTypes"]) == {"multipart~1form-data", "image~1*"}
+    assert set(resources["PassportApi"]["Properties"]["BinaryMediaTypes"]) == {
+        "multipart~1form-data",
+        "image~1*",
+        "application~1pdf",
+    }
 
 
 def test_database_is_encrypted_private_and_snapshotted(resources):

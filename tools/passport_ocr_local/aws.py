@@ -17,8 +17,9 @@ BUCKET_NAME = "passport-ocr-local-uploads"
 QUEUE_NAME = "passport-ocr-local-ingest"
 DLQ_NAME = "passport-ocr-local-ingest-dlq"
 UPLOAD_PREFIX = "uploads/"
-# The image suffixes the template's bucket notification sends to the queue (one S3 filter per suffix).
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
+# The suffixes the template's bucket notification sends to the queue (one S3 filter per suffix):
+# images, and PDFs (their first page is read).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".pdf")
 # The template sets the visibility timeout to 6x the function timeout; locally the poller runs
 # one batch at a time in-process, and a failed message should come back within a minute so a
 # developer sees retries and the move to the DLQ without waiting a quarter of an hour.

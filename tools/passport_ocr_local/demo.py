@@ -98,6 +98,7 @@ def next_steps(stack: LocalStack) -> str:
 
 def _content_type(path: Path) -> str:
     suffix = Path(path).suffix.lower()
-    return {".png": "image/png", ".tif": "image/tiff", ".tiff": "image/tiff", ".webp": "image/webp"}.get(
-        suffix, "image/jpeg"
-    )
+    content_types = {
+        ".png": "image/png", ".tif": "image/tiff", ".tiff": "image/tiff", ".webp": "image/webp", ".pdf": "application/pdf",
+    }
+    return content_types.get(suffix, "image/jpeg")

@@ -50,6 +50,12 @@ class UnreadableImage(BadInput):
     code = "unreadable_image"
 
 
+class EncryptedPdf(UnreadableImage):
+    """The PDF is password-protected: send it without a password, or an image of the page."""
+
+    code = "encrypted_pdf"
+
+
 class InputTooLarge(BadInput):
     """The file is larger than the configured limit."""
 

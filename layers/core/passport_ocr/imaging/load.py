@@ -4,6 +4,7 @@ Everything here treats the input as hostile: the byte size is checked before any
 parsed, the pixel count is read from the header before anything is decoded, only the
 formats we support are handed to Pillow (so e.g. EPS never reaches Ghostscript), and the
 whole image is decoded here so a truncated file fails now rather than half-way through OCR.
+A PDF (recognised by its header, not its name) goes to imaging.pdf, which renders page 1.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from ..errors import (
     UnreadableImage,
     UnsupportedFormat,
 )
-
-PDF_NOT_SUPPORTED = "PDF is not supported: send an image of the page"
 
 # Pillow format name for each content type we accept.
 PILLOW_FORMATS = {
@@ -66,12 +65,13 @@ def sniff_content_type(data: bytes) -> str | None:
 
 
 def load_image(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
-    """Decode `data` into an upright (EXIF orientation applied) 8-bit RGB or L image.
+    """Decode `data` into an upright (EXIF orientation applied) 8-bit RGB or L image; a PDF
+    becomes its first page rendered in RGB (see imaging.pdf for the resolution).
 
-    Raises EmptyInput, InputTooLarge, UnsupportedFormat, UnreadableImage, ImageTooLarge or
-    AnimatedImage (all from passport_ocr.errors). Pillow's own decompression-bomb warning
-    counts as ImageTooLarge too, so `max_pixels` above Pillow's MAX_IMAGE_PIXELS (about
-    89 M) is capped at it.
+    Raises EmptyInput, InputTooLarge, UnsupportedFormat, UnreadableImage (EncryptedPdf for a
+    password-protected PDF), ImageTooLarge or AnimatedImage (all from passport_ocr.errors).
+    Pillow's own decompression-bomb warning counts as ImageTooLarge too, so `max_pixels`
+    above Pillow's MAX_IMAGE_PIXELS (about 89 M) is capped at it.
     """
     if not data:
         raise EmptyInput("the input is empty (0 bytes)")
@@ -80,9 +80,14 @@ def load_image(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
 
     content_type = sniff_content_type(data)
     if content_type == "application/pdf":
-        raise UnsupportedFormat(PDF_NOT_SUPPORTED)
+        # Imported on the first PDF: loading libpdfium would add ~40 ms to every cold start.
+        from .pdf import render_first_page
+
+        return render_first_page(data, max_pixels=max_pixels)
     if content_type is None:
-        raise UnsupportedFormat(f"the input is not a supported image ({_describe_unknown(data)}): send JPEG, PNG, TIFF, WebP, BMP or GIF")
+        raise UnsupportedFormat(
+            f"the input is not a supported image ({_describe_unknown(data)}): send JPEG, PNG, TIFF, WebP, BMP, GIF or PDF"
+        )
 
     image = _open_header(data, content_type, max_pixels)
     _reject_animation(image)
