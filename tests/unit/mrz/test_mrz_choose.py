@@ -181,3 +181,47 @@ def test_a_number_whose_look_alike_prefix_passes_every_check_is_flagged_on_a_rou
     # The same confident reading of a zone read without doubt anywhere is trusted.
     clean = read_mrz([read(POL[0]), read(misread)], today=TODAY)
     assert clean.info.valid and "document_number" not in doubts(clean)
+
+
+def test_an_ambiguous_century_alone_needs_no_other_reading():
+    # Born '23' on a document expiring in 2026: 1923 or 2023, whatever the crop; reading on
+    # would only cost time.
+    result = read_mrz([read("IDHUNKOVACS<<ZSOFIA<<<<<<<<<<<<<<<<<"), read(td2_number_line("230505", "260217"))], today=TODAY)
+    assert doubts(result) == {"date_of_birth"}
+    assert is_settled(result)
+
+
+def test_an_id_card_second_letter_is_doubted_only_when_the_filler_was_a_strong_runner_up():
+    names, numbers = "IDHUNKOVACS<<ZSOFIA<<<<<<<<<<<<<<<<<", td2_number_line("850505", "300217")
+    faint = read_mrz([read(names, {1: ("D", 0.97, [("<", 0.02)])}), read(numbers)], today=TODAY)
+    assert faint.fields["document_code"] == "ID" and "document_code" not in doubts(faint)
+    strong = read_mrz([read(names, {1: ("D", 0.6, [("<", 0.35)])}), read(numbers)], today=TODAY)
+    assert strong.fields["document_code"] == "ID" and "document_code" in doubts(strong)
+
+
+def test_blurred_fillers_in_the_padding_after_the_names_are_fillers():
+    # Generated heavy page: 'GAEL<<<<<<<<<<<<C<CK<' where every letter had '<' among its runners-up.
+    truth = ["P<BELBOUCHER<<GAEL<<<<<<<<<<<<<<<<<<<<<<<<<<", "R4703378<3BEL9606151F2905143<<<<<<<<<<<<<<06"]
+    tail = truth[0].index("GAEL") + 16
+    blurred = {tail: ("C", 0.61, [("<", 0.37)]), tail + 2: ("C", 0.97, [("<", 0.02)]), tail + 3: ("K", 0.58, [("C", 0.22), ("<", 0.05)])}
+    ocr = [read(truth[0], blurred), read(truth[1])]
+    assert "C<CK" in ocr[0].text
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["given_names"] == "GAEL"
+    # A letter printed plainly after three fillers is not wiped out.
+    plain = read_mrz([read(truth[0][:tail] + "Q" + truth[0][tail + 1 :], {tail: ("Q", 0.99, [])}), read(truth[1])], today=TODAY)
+    assert plain.fields["given_names"] != "GAEL" or "given_names" in doubts(plain)
+
+
+def test_a_digit_turned_letter_after_a_digit_does_not_complete_a_misread_number():
+    # Generated heavy TD1 page: 'XKCZ0PZ89RK' read 'XKC20P289RK' (both Z read 2). Turning the
+    # '0' after the '2' into 'O' happens to satisfy every check: that must not pass for a fix.
+    line0 = "ACLTUXKC20P289<RK0<<<<<<<<<<<<"
+    line1 = "4619163531121351TU<<<<<<<<<<<8"
+    line2 = "JANKAUSKIENE<<JONAS<ZYDRUNAS<<"
+    evidence0 = {8: ("2", 0.94, [("Z", 0.06)]), 9: ("0", 0.99, [("O", 0.01)]), 11: ("2", 0.96, [("Z", 0.02), ("1", 0.01)]),
+                 15: ("R", 0.95, [("8", 0.04)]), 17: ("0", 0.96, [("O", 0.04)])}
+    evidence1 = {2: ("1", 0.81, [("9", 0.18)]), 3: ("9", 0.78, [("1", 0.20)]), 7: ("5", 0.36, [("F", 0.29), ("1", 0.15), ("6", 0.06)]),
+                 15: ("1", 0.88, [("L", 0.10)]), 16: ("T", 0.49, [("7", 0.34), ("9", 0.03), ("1", 0.02)]), 17: ("U", 0.89, [("V", 0.08), ("0", 0.02)])}
+    result = read_mrz([read(line0, evidence0), read(line1, evidence1), read(line2)], today=TODAY)
+    assert result.fields["document_number"] == "XKCZ0PZ89RK" or "document_number" in doubts(result)

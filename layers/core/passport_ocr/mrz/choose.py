@@ -51,10 +51,15 @@ def line_lengths_fit(result: MrzResult) -> bool:
     return len(raw) == len(result.info.lines) and all(len(line.replace(" ", "")) == expected for line in raw)
 
 
+# Doubts about what the document says rather than how it was read: every reading shares them.
+DOUBTS_NO_READING_SETTLES = frozenset({"ambiguous_century"})
+
+
 def is_settled(result: MrzResult) -> bool:
-    """Nothing another reading could improve: every check passes, no field in doubt, and the
-    lines were read at their full length."""
-    return result.info.valid and not doubtful_fields(result) and line_lengths_fit(result)
+    """Nothing another reading could improve: every check passes, no field in doubt that a
+    reading could settle, and the lines were read at their full length."""
+    reading_doubts = [w for w in result.warnings if w.severity == "error" and w.code not in DOUBTS_NO_READING_SETTLES]
+    return result.info.valid and not reading_doubts and line_lengths_fit(result)
 
 
 def _rank(candidate: Candidate) -> tuple:

@@ -72,6 +72,7 @@ def _repair_misread_fillers(reading: Reading) -> None:
         if repair.doubtful:
             reading.doubtful.add(spec.name)
         if spec.kind == "name":
+            _clear_padding_after_the_names(reading, spec)
             _drop_filler_runs_at_name_end(reading, spec)
     code = layout.field("document_code")
     second = reading.lines[code.line][code.start + 1]
@@ -79,17 +80,20 @@ def _repair_misread_fillers(reading: Reading) -> None:
         # No document code has 'K' second: it is the filler of 'P<', 'I<', ...
         reading.set_char(code.line, code.start + 1, "<", "filler")
     elif second.char != "<" and any(a == "<" for a, _ in second.alternatives):
-        # 'PC' where the recogniser also saw 'P<': a blurred filler reads as 'C'. Issuers do
-        # use second letters, so this is flagged; on passports and visas, where a second
-        # letter is the exception ('PD', 'PS' for diplomatic and service passports), a
-        # filler look-alike the recogniser also saw as '<' is taken for the filler.
+        # 'PC' where the recogniser also saw 'P<': a blurred filler reads as 'C'. On passports
+        # and visas a second letter is the exception ('PD', 'PS' for diplomatic and service
+        # passports): any '<' runner-up makes it doubtful, and a filler look-alike the
+        # recogniser also saw as '<' is taken for the filler. ID cards and other documents
+        # use second letters routinely ('ID', 'IR', 'AC'): only a strong '<' runner-up counts.
         first = reading.lines[code.line][code.start].char
         filler_odds = max((p for a, p in second.alternatives if a == "<"), default=0.0)
         message = f"{second.char!r} after the document type may be a misread '<' filler"
-        if first in "PV" and second.char in FILLER_LOOKALIKES and filler_odds >= FILLER_RUNNER_UP:
+        passport_or_visa = first in "PV"
+        if passport_or_visa and second.char in FILLER_LOOKALIKES and filler_odds >= FILLER_RUNNER_UP:
             reading.set_char(code.line, code.start + 1, "<", "filler")
             message = f"read {second.char!r} after the document type, taken for a blurred '<' filler"
-        reading.warn("low_confidence", message, "document_code")
+        if passport_or_visa or filler_odds >= FILLER_RUNNER_UP:
+            reading.warn("low_confidence", message, "document_code")
     number = reading.text(layout.field("document_number"))
     if number.rstrip("<").endswith("K"):
         reading.warn(
@@ -104,6 +108,36 @@ def _repair_misread_fillers(reading: Reading) -> None:
 FILLER_RUNNER_UP = 0.05
 # Letters a blurred '<' is read as.
 FILLER_LOOKALIKES = frozenset("CEKLX")
+# The share of fillers the padding after the names keeps when some were misread as letters.
+PADDING_MIN_FILLER_SHARE = 0.7
+
+
+def _clear_padding_after_the_names(reading: Reading, spec: FieldSpec) -> None:
+    """Letters in the padding after the given names are misread fillers ('GAEL<<<<<<C<CK<').
+
+    ICAO 9303 separates name parts by one '<' and the surname from the given names by two,
+    so three fillers in a row after the given names begin can only be padding: from there
+    to the end of the field every character is '<'. Characters the recogniser also saw as
+    '<' (and 'C', 'K' with any '<' runner-up) are cleared; anything else stays.
+    """
+    text = reading.text(spec)
+    separator = text.find("<<")
+    if separator < 0:
+        return
+    padding = text.find("<<<", separator + 2)
+    if padding < 0:
+        return
+    tail = text[padding:]
+    if tail.count("<") < PADDING_MIN_FILLER_SHARE * len(tail):
+        return  # more letters than a misread padding has: a shifted line, not padding
+    cells = reading.lines[spec.line]
+    for offset in range(padding, len(text)):
+        cell = cells[spec.start + offset]
+        if cell.char == "<":
+            continue
+        filler_odds = max((p for a, p in cell.alternatives if a == "<"), default=0.0)
+        if filler_odds >= FILLER_RUNNER_UP or (cell.char in "CK" and filler_odds > 0):
+            reading.set_char(spec.line, spec.start + offset, "<", "filler")
 
 
 def _drop_filler_runs_at_name_end(reading: Reading, spec: FieldSpec) -> None:
