@@ -21,7 +21,7 @@ FIELDS_ALL = "all"
 FIELDS_MRZ = "mrz"
 # Hypotheses tried for a settled reading once a valid but doubtful one is in hand: about one
 # zone's worth of repaired crops (the local engine yields up to five per zone).
-MORE_READINGS_AFTER_VALID = 4
+MORE_READINGS_AFTER_VALID = 3
 
 
 def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = None) -> tuple[MrzResult, MrzReading]:
@@ -34,20 +34,23 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
     """
     candidates: list[Candidate[MrzReading]] = []
     tried_since_valid: int | None = None
+    # The budget is checked before the next hypothesis is asked for: the engine does its
+    # recognition work to produce one, so asking and then dropping it would waste a reading.
     for reading in engine.mrz_candidates(image):
         if tried_since_valid is not None:
-            if tried_since_valid >= MORE_READINGS_AFTER_VALID:
-                break
             tried_since_valid += 1
         try:
             result = read_mrz(reading.lines, today=today)
         except UnreadableMrz:
-            continue
-        candidates.append(Candidate(result, reading))
-        if is_settled(result):
+            result = None
+        if result is not None:
+            candidates.append(Candidate(result, reading))
+            if is_settled(result):
+                break
+            if result.info.valid and tried_since_valid is None:
+                tried_since_valid = 0
+        if tried_since_valid is not None and tried_since_valid >= MORE_READINGS_AFTER_VALID:
             break
-        if result.info.valid and tried_since_valid is None:
-            tried_since_valid = 0
     if not candidates:
         raise NoMrzFound("no machine-readable zone could be read in the image")
     best = choose(candidates, same_zone)

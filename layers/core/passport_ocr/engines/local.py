@@ -210,6 +210,10 @@ class LocalEngine:
                 # Confident print that is no MRZ, or neither way round reads like one: next zone.
                 if upright_first or not looks_like_mrz(probe.lines):
                     return
+            if readings and upright_first and mean_confidence(readings[0][1].lines) >= CONFIDENT_READING:
+                # Read upright with confidence, and like an MRZ: upside down it would be
+                # garbage. The repaired crops below are worth more.
+                break
             if flipped:
                 reading = self._read(zone, crops, True, note)
             elif len(crops) > 1:
