@@ -121,6 +121,17 @@ def test_nationality_printed_as_a_word_is_not_compared():
     assert not rec.warnings
 
 
+def test_nationality_word_with_national_letters_is_not_taken_for_a_code():
+    # 'ČESKÁ' without its accented letters is three letters long; it is still a word.
+    rec = merge_printed(record(nationality="CZE"), {"nationality": printed("nationality", "ČESKÁ")})
+    assert not rec.warnings
+
+
+def test_printed_nationality_code_that_differs_is_a_mismatch():
+    rec = merge_printed(record(nationality="CZE"), {"nationality": printed("nationality", "SVK")})
+    assert [w.code for w in rec.warnings] == ["viz_mismatch"]
+
+
 def test_sex_in_two_languages_agrees():
     rec = merge_printed(record(sex="F"), {"sex": printed("sex", "K/F")})
     assert not any(w.code == "viz_mismatch" for w in rec.warnings)

@@ -131,3 +131,32 @@ def test_issue_date_before_a_birth_date_of_uncertain_century_is_kept():
 def test_value_in_two_languages_keeps_spaced_slash():
     lines = page(("Authority", 10, 10, 200, 30), ("Poliisi/ Polisen", 10, 32, 200, 52))
     assert read_printed_fields(lines, {})["authority"].value == "Poliisi / Polisen"
+
+
+def test_misread_small_label_above_a_larger_value_names_its_field():
+    lines = page(
+        ("Sex", 432, 535, 470, 568),
+        ("9.Place oftieu de naissa", 861, 537, 1100, 566),
+        ("F", 430, 554, 455, 597),
+        ("PRAHA", 859, 557, 990, 600),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "PRAHA"
+
+
+def test_a_misread_label_is_not_guessed_from_text_alone():
+    # The same text under, not above, a larger line: nothing says it is a label.
+    lines = page(
+        ("PRAHA", 859, 500, 990, 543),
+        ("9.Place oftieu de naissa", 861, 545, 1100, 574),
+    )
+    assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_a_guessed_label_never_names_a_date():
+    # 'Date of issue' misread so that it looks most like another date label: the date is
+    # still the date of issue, found as the one date a validity period before expiry.
+    lines = page(
+        ("Dala a  Date da", 79, 607, 260, 641),
+        ("15 APR 2007", 82, 645, 284, 690),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["date_of_issue"].value == "2007-04-15"

@@ -20,7 +20,7 @@ from . import DegenerateGeometry
 from .detect import TextDetector
 from .labels import starts_with_label
 from .recognize import TextRecognizer
-from .value_boxes import possible_labels, ready_boxes, unwanted_value
+from .value_boxes import possible_labels, ready_boxes, unwanted_value, worth_reading_whole
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
 
@@ -138,6 +138,7 @@ class LocalPageText:
         again = [
             i for i, (first, full) in enumerate(zip(first_boxes, full_boxes))
             if i in lines and first[2] < full[2] and not starts_with_label(lines[i].text)
+            and worth_reading_whole(i, full_boxes, lines)
         ]
         for i, line in zip(again, self.recognizer.read([_crop(page, full_boxes[i]) for i in again], params.squeeze)):
             line.box = full_boxes[i]

@@ -60,9 +60,11 @@ def _agree(field: str, mrz_value: str, printed: PrintedValue) -> tuple[bool, str
             return True, None  # not a sex letter we know: nothing to compare
         return mrz_value in letters, "/".join(sorted(letters))
     if field == "nationality":
-        code = _compact(printed.value)
-        if len(code) != 3:
+        # Only a printed three-letter code compares with the MRZ's; counting letters before
+        # dropping accents keeps 'ČESKÁ' (a word read in part) from passing as 'ESK'.
+        if len(re.sub(r"[\W\d_]", "", printed.value)) != 3 or not re.fullmatch(r"[A-Z]{3}", _compact(printed.value)):
             return True, None  # printed as a word ('UTOPIAN'): not comparable with the code
+        code = _compact(printed.value)
         return code == mrz_value, code
     return printed.value == mrz_value, printed.value  # ISO dates
 

@@ -15,9 +15,13 @@ from datetime import date
 
 from ..ocr_types import OcrLine
 from .dates import PrintedDate, find_dates
-from .labels import LabelHit, find_labels, has_value_words, is_label_text, label_coverage
+from .translit import mrz_spellings
+from .labels import LabelHit, find_labels, guess_label, has_value_words, is_label_text, label_coverage
 
 DATE_FIELDS = ("date_of_issue", "date_of_birth", "date_of_expiry")
+# Only the fields the printed page alone gives are worth a guessed label (read._prepare); a
+# guessed name or date label would at best repeat the MRZ.
+GUESSABLE_FIELDS = ("place_of_birth", "authority")
 TEXT_FIELDS = ("place_of_birth", "authority", "surname", "given_names", "document_number", "nationality", "sex")
 
 # Passports and ID cards are valid for these many years (plus or minus a few days or months).
@@ -33,6 +37,12 @@ _SEPARATORS = " \t:;/|-–—.,"
 # heights apart, they are one line the detector cut at a wide space.
 _SAME_ROW_OVERLAP = 0.6
 _JOIN_GAP = 0.6
+# A line is guessed to be a misread label only when a line at least this much higher
+# (detector boxes) lies under it, as values print larger than their labels...
+_VALUE_HEIGHT_RATIO = 1.2
+# ...and as close under it as a value under its label (a line with a row between them is
+# another field's).
+_GUESS_Y_REACH = 0.5
 
 
 @dataclass(frozen=True)
@@ -90,16 +100,49 @@ class _Segment:
     below: bool  # True: in the line under the label; False: after it on the same line
 
 
-def _prepare(lines: list[OcrLine]) -> list[_Line]:
+def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     boxed = []
     for i, line in enumerate(lines):
         # Lines without a box (engines that give none) are laid out one under the other.
         box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
         boxed.append((line.text, box, line.confidence))
-    return [
+    prepared = [
         _Line(text, box, confidence, find_labels(text), label_coverage(text))
         for text, box, confidence in _join_split_lines(boxed)
     ]
+    # Small faint labels are often misread past matching word by word; one that sits where a
+    # label does, just above a larger line it could name, is matched as a whole instead.
+    for line in prepared:
+        if line.labels or _reads_as_mrz_value(line.text, mrz_fields):
+            continue
+        if any(_is_larger_line_below(line, other) for other in prepared):
+            guessed = guess_label(line.text)
+            if guessed is not None and guessed.field in GUESSABLE_FIELDS:
+                line.labels, line.coverage = [guessed], 1.0
+    return prepared
+
+
+def _reads_as_mrz_value(text: str, mrz_fields: dict) -> bool:
+    """Whether a line reads as the MRZ's name (a value, whatever label it resembles)."""
+    words = set(mrz_spellings(text)[0].split()) if mrz_spellings(text) else set()
+    names = {w for field in ("surname", "given_names") for w in (mrz_fields.get(field) or "").split()}
+    return bool(words & names)
+
+
+def _is_larger_line_below(label: _Line, other: _Line) -> bool:
+    """Whether `other` lies just under `label`, where its value would, and is printed larger,
+    as values are."""
+    height = label.height
+    if other.height < _VALUE_HEIGHT_RATIO * height:
+        return False
+    gap = other.box[1] - label.box[3]
+    centre_drop = (other.box[1] + other.box[3]) / 2 - (label.box[1] + label.box[3]) / 2
+    if centre_drop < 0.35 * height or gap > _GUESS_Y_REACH * height:
+        return False
+    label_x0 = label.box[0]
+    return label_x0 - _VALUE_X_TOLERANCE * height <= other.box[0] <= label.box[2] or (
+        other.box[0] < label_x0 and other.box[2] > label_x0 + height
+    )
 
 
 def _join_split_lines(lines: list[tuple[str, tuple, float]]) -> list[tuple[str, tuple, float]]:
@@ -257,7 +300,7 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
     `mrz_fields` are the record's fields from the MRZ; they attribute unlabelled dates and
     settle two-digit years. Fields not found are absent from the result.
     """
-    prepared = _prepare(lines)
+    prepared = _prepare(lines, mrz_fields)
     groups = _label_groups(prepared)
     found: dict[str, PrintedValue] = {}
     # Every date on the page, with the label group (if any) whose value holds it.
@@ -273,6 +316,9 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
         position = 1.0 if segment.below else 0.95
         confidence = group.score * line.confidence * position
         segment_dates = [d for d in find_dates(line.text) if segment.start <= d.start < segment.end]
+        guessed = any(hit.guessed for hit in prepared[group.line].labels)
+        if guessed and segment_dates:
+            continue  # a place or an authority holds no date: the guess was wrong
         for printed in segment_dates:
             if (segment.line, printed.start) not in claimed:
                 claimed.add((segment.line, printed.start))
