@@ -1,6 +1,6 @@
 """Finding printed fields in OCR'd lines laid out like a data page (hand-built lines)."""
 
-from passport_ocr.ocr_types import OcrLine
+from passport_ocr.ocr_types import OcrChar, OcrLine
 from passport_ocr.viz.read import read_printed_fields
 
 MRZ_FIELDS = {"date_of_birth": "1974-08-12", "date_of_expiry": "2012-04-15", "surname": "ERIKSSON"}
@@ -160,3 +160,31 @@ def test_a_guessed_label_never_names_a_date():
         ("15 APR 2007", 82, 645, 284, 690),
     )
     assert read_printed_fields(lines, MRZ_FIELDS)["date_of_issue"].value == "2007-04-15"
+
+
+def test_a_value_is_as_sure_as_its_least_sure_letter():
+    # 'KØBENHAVN' read as 'KOBENHAVN': every letter sure but the O. The line's average would
+    # say 0.97; the value says how sure its weakest letter is.
+    confidences = [0.99, 0.55] + [0.99] * 7
+    value = OcrLine(
+        text="KOBENHAVN",
+        chars=[OcrChar(ch, c) for ch, c in zip("KOBENHAVN", confidences)],
+        box=(737, 476, 920, 506),
+        confidence=sum(confidences) / len(confidences),
+    )
+    label = OcrLine.plain("Place of birth/ Lieu de naissance", 0.98, box=(712, 450, 1010, 478))
+    found = read_printed_fields([label, value], MRZ_FIELDS)["place_of_birth"]
+    assert found.value == "KOBENHAVN"
+    assert found.confidence <= 0.55
+
+
+def test_a_leading_apostrophe_belongs_to_the_name():
+    lines = page(("Place of birth", 712, 450, 1010, 478), ("'S-GRAVENHAGE", 737, 476, 960, 506))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "'S-GRAVENHAGE"
+
+
+def test_a_lone_lowercase_i_in_an_uppercase_word_is_the_dotted_capital():
+    lines = page(("Place of birth", 712, 450, 1010, 478), ("iSTANBUL", 737, 476, 900, 506))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "İSTANBUL"
+    lines = page(("Place of birth", 712, 450, 1010, 478), ("Taipei", 737, 476, 900, 506))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "Taipei"

@@ -61,9 +61,16 @@ class PrintedValue:
 class _Line:
     text: str
     box: tuple[float, float, float, float]
-    confidence: float
+    char_confidences: list[float]  # one per character of `text`
     labels: list[LabelHit]
     coverage: float
+
+    def confidence_of(self, start: int = 0, end: int | None = None) -> float:
+        """How sure the reading of text[start:end] is: its least sure letter or digit. A
+        misread national letter ('KOBENHAVN' for 'KØBENHAVN') is one unsure character in an
+        otherwise sure line, which an average would hide; spaces do not count."""
+        sure = [c for ch, c in zip(self.text[start:end], self.char_confidences[start:end]) if not ch.isspace()]
+        return min(sure, default=0.0)
 
     @property
     def height(self) -> float:
@@ -105,10 +112,10 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     for i, line in enumerate(lines):
         # Lines without a box (engines that give none) are laid out one under the other.
         box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
-        boxed.append((line.text, box, line.confidence))
+        boxed.append((line.text, box, _char_confidences(line)))
     prepared = [
-        _Line(text, box, confidence, find_labels(text), label_coverage(text))
-        for text, box, confidence in _join_split_lines(boxed)
+        _Line(text, box, list(confidences), find_labels(text), label_coverage(text))
+        for text, box, confidences in _join_split_lines(boxed)
     ]
     # Small faint labels are often misread past matching word by word; one that sits where a
     # label does, just above a larger line it could name, is matched as a whole instead.
@@ -120,6 +127,16 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
             if guessed is not None and guessed.field in GUESSABLE_FIELDS:
                 line.labels, line.coverage = [guessed], 1.0
     return prepared
+
+
+def _char_confidences(line: OcrLine) -> tuple[float, ...]:
+    """Per-character confidences aligned with `line.text` (the line's own for every character
+    when the engine gave none, or they do not spell the text)."""
+    spelled = "".join(c.char for c in line.chars)
+    lead = len(spelled) - len(spelled.lstrip())
+    if spelled.strip() != line.text or len(spelled) - lead < len(line.text):
+        return (line.confidence,) * len(line.text)
+    return tuple(c.confidence for c in line.chars[lead : lead + len(line.text)])
 
 
 def _reads_as_mrz_value(text: str, mrz_fields: dict) -> bool:
@@ -145,24 +162,24 @@ def _is_larger_line_below(label: _Line, other: _Line) -> bool:
     )
 
 
-def _join_split_lines(lines: list[tuple[str, tuple, float]]) -> list[tuple[str, tuple, float]]:
-    """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14')."""
+def _join_split_lines(lines: list[tuple[str, tuple, tuple]]) -> list[tuple[str, tuple, tuple]]:
+    """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14').
+    Pieces are (text, box, per-character confidences)."""
     pieces = sorted(lines, key=lambda item: item[1][0])
-    joined: list[tuple[str, tuple, float]] = []
-    for text, box, confidence in pieces:
+    joined: list[tuple[str, tuple, tuple]] = []
+    for text, box, confidences in pieces:
         height = box[3] - box[1]
-        for k, (other_text, other_box, other_confidence) in enumerate(joined):
+        for k, (other_text, other_box, other_confidences) in enumerate(joined):
             other_height = other_box[3] - other_box[1]
             overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
             gap = box[0] - other_box[2]
             same_row = overlap >= _SAME_ROW_OVERLAP * min(height, other_height)
             if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
-                weight = len(other_text) / max(1, len(other_text) + len(text))
-                joined[k] = (f"{other_text} {text}", merged_box, weight * other_confidence + (1 - weight) * confidence)
+                joined[k] = (f"{other_text} {text}", merged_box, other_confidences + (1.0,) + confidences)
                 break
         else:
-            joined.append((text, box, confidence))
+            joined.append((text, box, confidences))
     return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
 
 
@@ -233,9 +250,24 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
 
 
 def clean_text(text: str) -> str:
-    """A value as printed, without surrounding separators; ' / ' between its languages."""
-    text = re.sub(r"\s*/\s*", " / ", text.strip(_SEPARATORS + "'\""))
+    """A value as printed, without surrounding separators; ' / ' between its languages.
+
+    A leading apostrophe before a letter is part of the name ("'s-Gravenhage", "'t Zand");
+    an uppercase word's lone 'i' is the dotted capital 'İ' the recogniser reads as lowercase.
+    """
+    text = text.strip(_SEPARATORS + "\"").rstrip("'")
+    text = re.sub(r"^'+(?![^\W\d_])", "", text)
+    text = re.sub(r"\s*/\s*", " / ", text)
+    text = re.sub(r"[^\W\d_]+", _dotted_capital_i, text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _dotted_capital_i(word: re.Match) -> str:
+    letters = word.group()
+    others = letters.replace("i", "")
+    if len(others) >= 2 and len(others) < len(letters) and others.isupper():
+        return letters.replace("i", "İ")
+    return letters
 
 
 def _parse_mrz_date(value: str | None) -> date | None:
@@ -314,7 +346,7 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
         line = prepared[segment.line]
         text = line.text[segment.start : segment.end]
         position = 1.0 if segment.below else 0.95
-        confidence = group.score * line.confidence * position
+        confidence = group.score * line.confidence_of(segment.start, segment.end) * position
         segment_dates = [d for d in find_dates(line.text) if segment.start <= d.start < segment.end]
         guessed = any(hit.guessed for hit in prepared[group.line].labels)
         if guessed and segment_dates:
@@ -361,7 +393,7 @@ def _attribute_dates(
     for index, printed, group in dates:
         text = lines[index].text[printed.start : printed.end]
         candidates = printed.candidates()
-        line_confidence = lines[index].confidence
+        line_confidence = lines[index].confidence_of(printed.start, printed.end)
         # Equal to an MRZ date: that is what it is, whatever the label reading says. The birth
         # date matches whatever its century: the MRZ only knows two digits of the year.
         matched = None
@@ -398,7 +430,8 @@ def _attribute_dates(
         index, printed = plausible[0]
         text = lines[index].text[printed.start : printed.end]
         value = _date_field_value(
-            "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence, text, labelled=False
+            "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence_of(printed.start, printed.end), text,
+            labelled=False,
         )
         _keep(found, value)
 
