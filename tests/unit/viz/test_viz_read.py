@@ -188,3 +188,9 @@ def test_a_lone_lowercase_i_in_an_uppercase_word_is_the_dotted_capital():
     assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "İSTANBUL"
     lines = page(("Place of birth", 712, 450, 1010, 478), ("Taipei", 737, 476, 900, 506))
     assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "Taipei"
+
+
+def test_part_of_a_date_is_never_a_place_or_an_authority():
+    # The value line holds a date whose day falls left of where the label's value starts.
+    lines = page(("Place of birth", 712, 450, 900, 478), ("30 MAI/MAY 2018", 600, 476, 940, 510))
+    assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)

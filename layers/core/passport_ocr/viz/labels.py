@@ -250,9 +250,11 @@ def is_label_word(word: str) -> bool:
     return len(word) > 1 and _alone_word_is_label(fold(word))
 
 
+_VOCABULARY_PREFIXES: frozenset[str] = frozenset(w[:size] for w in _VOCABULARY for size in range(1, len(w) + 1))
+
+
 def _prefixes_a_label_word(word: str) -> bool:
-    folded = fold(word)
-    return any(v.startswith(folded) for v in _VOCABULARY)
+    return fold(word) in _VOCABULARY_PREFIXES
 
 
 def has_value_words(text: str) -> bool:

@@ -347,15 +347,19 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
         text = line.text[segment.start : segment.end]
         position = 1.0 if segment.below else 0.95
         confidence = group.score * line.confidence_of(segment.start, segment.end) * position
-        segment_dates = [d for d in find_dates(line.text) if segment.start <= d.start < segment.end]
+        line_dates = find_dates(line.text)
+        segment_dates = [d for d in line_dates if segment.start <= d.start < segment.end]
+        # A date reaching into the segment (its day cut off by the segment's start): the
+        # segment is part of a date, not a text value.
+        touches_date = any(d.start < segment.end and d.end > segment.start for d in line_dates)
         guessed = any(hit.guessed for hit in prepared[group.line].labels)
-        if guessed and segment_dates:
+        if guessed and touches_date:
             continue  # a place or an authority holds no date: the guess was wrong
         for printed in segment_dates:
             if (segment.line, printed.start) not in claimed:
                 claimed.add((segment.line, printed.start))
                 dates.append((segment.line, printed, group))
-        if group.field in TEXT_FIELDS and not segment_dates:
+        if group.field in TEXT_FIELDS and not touches_date:
             value = clean_text(text)
             if value and (group.field not in found or found[group.field].confidence < confidence):
                 found[group.field] = PrintedValue(group.field, value, confidence, text)
