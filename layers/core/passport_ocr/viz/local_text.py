@@ -44,11 +44,10 @@ class PageTextParams:
     # The detector sees the page scaled so one MRZ character is this many pixels: enough for
     # DB to separate lines, small enough to keep detection cheap.
     detect_char_px: float = 14.0
-    # TD1 cards print their labels smaller next to the MRZ (about 0.3-0.45 of an MRZ character,
-    # against 0.55-0.8 on passport pages): at 14 px the detector loses them. The card is small,
-    # so seeing it larger costs little (generated TD1 pages: place of birth 10 -> 13 of 28,
-    # authority 7 -> 13, for ~0.1 s; TD2 at 17 px gained one of 17 each for ~0.1-0.25 s).
-    detect_char_px_by_format: tuple[tuple[str, float], ...] = (("TD1", 20.0),)
+    # ID cards print their labels smaller next to the MRZ (about 0.3-0.45 of an MRZ character
+    # on TD1, 0.4-0.6 on TD2, against 0.55-0.8 on passport pages): at 14 px the detector loses
+    # them. Card pages are small, so seeing them larger costs little.
+    detect_char_px_by_format: tuple[tuple[str, float], ...] = (("TD1", 20.0), ("TD2", 17.0))
     # Recognition cost grows with line width. A first pass reads each line's left part only
     # (at most this many line heights, cut between words): enough to recognise a label by its
     # first language. Lines that turn out not to be labels are read whole, up to
