@@ -34,6 +34,10 @@ from passport_ocr.viz.dates import find_dates, month_number
         ("12.08.74", 12, 8, 74, 2),
         ("01 0103", 1, 1, 3, 2),  # '01 01 03' with one space lost by the OCR
         ("08/25/2012", 25, 8, 2012, 4),  # month first only when the day cannot be a month
+        ("07 11.2019", 7, 11, 2019, 4),  # a blurred dot read as a space
+        ("12.08 2012", 12, 8, 2012, 4),
+        ("2020.0608", 8, 6, 2020, 4),  # one separator of a year-first date lost
+        ("2020-06.08", 8, 6, 2020, 4),
     ],
 )
 def test_one_date_in_many_styles(text, day, month, year, year_digits):
@@ -58,7 +62,7 @@ def test_several_dates_in_a_line_with_their_spans():
     assert text[found[0].start : found[0].end] == "16 APR 2007"
 
 
-@pytest.mark.parametrize("text", ["L898902C3", "ZE 184226 B", "31.02.2012", "A234567893", "72033012347", "12 FOO 2012"])
+@pytest.mark.parametrize("text", ["L898902C3", "ZE 184226 B", "31.02.2012", "1234.5678", "2625-06 06", "12 08 7", "A234567893", "72033012347", "12 FOO 2012"])
 def test_no_date_where_none_is_printed(text):
     assert find_dates(text) == []
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from passport_ocr.viz.labels import LABELS, find_labels, has_value_words, is_label_text, starts_with_label
+from passport_ocr.viz.labels import LABELS, find_labels, guess_label, has_value_words, is_label_text, starts_with_label
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,24 @@ def test_label_table_is_lowercase_without_accents():
     for phrases in LABELS.values():
         for phrase in phrases:
             assert phrase == phrase.lower() and phrase.isascii(), phrase
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("10. Liu de", "place_of_birth"),  # 'Lieu de naissance' cut and misread
+        ("9.Place oftieu de naissa", "place_of_birth"),
+        ("Mace of eth /L de sssne/Gebut", "place_of_birth"),
+        ("11 Autnty", "authority"),
+    ],
+)
+def test_a_misread_label_is_guessed_as_a_whole(text, field):
+    assert not any(hit.field == field for hit in find_labels(text))  # word by word it is lost
+    guessed = guess_label(text)
+    assert guessed is not None and guessed.field == field
+    assert guessed.score < 0.8  # never as sure as a label read right
+
+
+@pytest.mark.parametrize("text", ["MALMÖ", "12 AUG 2012", "Mece of torth  Lima do hattsanoe", "AB"])
+def test_no_guess_when_no_field_is_clearly_closest(text):
+    assert guess_label(text) is None

@@ -51,3 +51,34 @@ def test_short_line_or_line_without_gaps_is_not_cut():
     ImageDraw.Draw(line).rectangle((5, 10, 395, 30), fill=0)
     assert _first_part(line, (0, 0, 400, 40), aspect=5.0) == (0, 0, 400, 40)
     assert _first_part(line, (0, 0, 200, 40), aspect=5.0) == (0, 0, 200, 40)
+
+
+class _RecordingDetector:
+    def __init__(self):
+        self.sides: list[int] = []
+
+    def detect(self, image, max_side=960):
+        self.sides.append(max_side)
+        return []
+
+
+class _NothingToRead:
+    def read(self, crops, squeeze=1.0):
+        assert not crops
+        return []
+
+
+def test_card_pages_are_detected_at_a_finer_scale_than_passport_pages():
+    # Cards print labels smaller next to the MRZ; the detector sees their pages larger.
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _RecordingDetector(), _NothingToRead(), PageTextParams()
+    image = Image.new("RGB", (600, 500), "white")
+    geometry = MrzGeometry(corners=[(80, 400), (520, 400), (520, 440), (80, 440)], angle_deg=0, char_height_px=20)
+    for doc_format in ("TD3", "TD1"):
+        assert reader.page_text(image, geometry, doc_format) == []
+    passport_side, card_side = reader.detector.sides
+    # Per MRZ character, not per page: the TD1 page above the MRZ is shorter but as wide.
+    assert card_side / passport_side == dict(PageTextParams().detect_char_px_by_format)["TD1"] / PageTextParams().detect_char_px
+    assert card_side > passport_side

@@ -121,6 +121,17 @@ def test_nationality_printed_as_a_word_is_not_compared():
     assert not rec.warnings
 
 
+def test_nationality_word_with_national_letters_is_not_taken_for_a_code():
+    # 'ČESKÁ' without its accented letters is three letters long; it is still a word.
+    rec = merge_printed(record(nationality="CZE"), {"nationality": printed("nationality", "ČESKÁ")})
+    assert not rec.warnings
+
+
+def test_printed_nationality_code_that_differs_is_a_mismatch():
+    rec = merge_printed(record(nationality="CZE"), {"nationality": printed("nationality", "SVK")})
+    assert [w.code for w in rec.warnings] == ["viz_mismatch"]
+
+
 def test_sex_in_two_languages_agrees():
     rec = merge_printed(record(sex="F"), {"sex": printed("sex", "K/F")})
     assert not any(w.code == "viz_mismatch" for w in rec.warnings)
@@ -157,3 +168,16 @@ def test_birth_century_kept_when_the_issue_date_agrees_with_it():
     merge_printed(rec, {"date_of_issue": printed("date_of_issue", "2026-05-02")})
     assert rec.fields["date_of_birth"] == "2024-03-06"
     assert [w.severity for w in rec.warnings if w.code == "ambiguous_century"] == ["error"]
+
+
+def test_print_only_value_read_with_little_confidence_is_given_but_flagged():
+    rec = merge_printed(record(), {"place_of_birth": printed("place_of_birth", "KOBENHAVN", 0.55)})
+    assert rec.fields["place_of_birth"] == "KOBENHAVN"
+    (warning,) = [w for w in rec.warnings if w.field == "place_of_birth"]
+    assert (warning.code, warning.severity) == ("low_confidence", "error")
+    assert rec.status == "needs_review"
+
+
+def test_print_only_value_read_with_confidence_is_not_flagged():
+    rec = merge_printed(record(), {"authority": printed("authority", "PASSPORT OFFICE", 0.95)})
+    assert not rec.warnings and rec.status == "extracted"

@@ -1,6 +1,6 @@
 """Finding printed fields in OCR'd lines laid out like a data page (hand-built lines)."""
 
-from passport_ocr.ocr_types import OcrLine
+from passport_ocr.ocr_types import OcrChar, OcrLine
 from passport_ocr.viz.read import read_printed_fields
 
 MRZ_FIELDS = {"date_of_birth": "1974-08-12", "date_of_expiry": "2012-04-15", "surname": "ERIKSSON"}
@@ -131,3 +131,66 @@ def test_issue_date_before_a_birth_date_of_uncertain_century_is_kept():
 def test_value_in_two_languages_keeps_spaced_slash():
     lines = page(("Authority", 10, 10, 200, 30), ("Poliisi/ Polisen", 10, 32, 200, 52))
     assert read_printed_fields(lines, {})["authority"].value == "Poliisi / Polisen"
+
+
+def test_misread_small_label_above_a_larger_value_names_its_field():
+    lines = page(
+        ("Sex", 432, 535, 470, 568),
+        ("9.Place oftieu de naissa", 861, 537, 1100, 566),
+        ("F", 430, 554, 455, 597),
+        ("PRAHA", 859, 557, 990, 600),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "PRAHA"
+
+
+def test_a_misread_label_is_not_guessed_from_text_alone():
+    # The same text under, not above, a larger line: nothing says it is a label.
+    lines = page(
+        ("PRAHA", 859, 500, 990, 543),
+        ("9.Place oftieu de naissa", 861, 545, 1100, 574),
+    )
+    assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_a_guessed_label_never_names_a_date():
+    # 'Date of issue' misread so that it looks most like another date label: the date is
+    # still the date of issue, found as the one date a validity period before expiry.
+    lines = page(
+        ("Dala a  Date da", 79, 607, 260, 641),
+        ("15 APR 2007", 82, 645, 284, 690),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["date_of_issue"].value == "2007-04-15"
+
+
+def test_a_value_is_as_sure_as_its_least_sure_letter():
+    # 'KØBENHAVN' read as 'KOBENHAVN': every letter sure but the O. The line's average would
+    # say 0.97; the value says how sure its weakest letter is.
+    confidences = [0.99, 0.55] + [0.99] * 7
+    value = OcrLine(
+        text="KOBENHAVN",
+        chars=[OcrChar(ch, c) for ch, c in zip("KOBENHAVN", confidences)],
+        box=(737, 476, 920, 506),
+        confidence=sum(confidences) / len(confidences),
+    )
+    label = OcrLine.plain("Place of birth/ Lieu de naissance", 0.98, box=(712, 450, 1010, 478))
+    found = read_printed_fields([label, value], MRZ_FIELDS)["place_of_birth"]
+    assert found.value == "KOBENHAVN"
+    assert found.confidence <= 0.55
+
+
+def test_a_leading_apostrophe_belongs_to_the_name():
+    lines = page(("Place of birth", 712, 450, 1010, 478), ("'S-GRAVENHAGE", 737, 476, 960, 506))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "'S-GRAVENHAGE"
+
+
+def test_a_lone_lowercase_i_in_an_uppercase_word_is_the_dotted_capital():
+    lines = page(("Place of birth", 712, 450, 1010, 478), ("iSTANBUL", 737, 476, 900, 506))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "İSTANBUL"
+    lines = page(("Place of birth", 712, 450, 1010, 478), ("Taipei", 737, 476, 900, 506))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "Taipei"
+
+
+def test_part_of_a_date_is_never_a_place_or_an_authority():
+    # The value line holds a date whose day falls left of where the label's value starts.
+    lines = page(("Place of birth", 712, 450, 900, 478), ("30 MAI/MAY 2018", 600, 476, 940, 510))
+    assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)

@@ -1,7 +1,7 @@
 """Choosing which detected boxes to recognise, from the labels already read (no model)."""
 
 from passport_ocr.ocr_types import OcrLine
-from passport_ocr.viz.value_boxes import could_be_value_of, possible_labels, ready_boxes, unwanted_value
+from passport_ocr.viz.value_boxes import could_be_value_of, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
 
 LABEL_H, VALUE_H = 34, 50
 
@@ -63,3 +63,17 @@ def test_only_the_closest_box_under_an_unwanted_label_is_its_value():
     read = read_as(boxes, {0: "Nationality"})
     assert unwanted_value(1, boxes, read)
     assert not unwanted_value(2, boxes, read)
+
+
+def test_a_line_read_in_part_is_read_whole_only_where_a_value_or_a_label_could_be():
+    title = (100, 40, 700, 100)
+    state = (100, 100, 600, 140)
+    authority_label = label_at(500, 600, width=400)
+    authority = value_under(authority_label, width=700)
+    boxes = [title, state, authority_label, authority]
+    read = read_as(boxes, {0: "PASSPORT", 1: "REPUBLIK", 2: "Authority / Autorité", 3: "MAGISTRAT"})
+    assert not worth_reading_whole(1, boxes, read)  # the state's name, under larger print
+    assert worth_reading_whole(3, boxes, read)  # the value of a wanted label
+    # A misread label above a larger line: read whole, its other language may name it.
+    read[2] = OcrLine(text="Autnty", box=authority_label, confidence=0.5)
+    assert worth_reading_whole(2, boxes, read)

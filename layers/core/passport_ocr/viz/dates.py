@@ -122,6 +122,11 @@ _PATTERNS = (
     ("ymd", re.compile(r"(?<!\d)(\d{4})\s?[-./]\s?(\d{1,2})\s?[-./]\s?(\d{1,2})(?!\d)")),
     # 12.08.2012, 12/08/12, 12 08 2012
     ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([./\-]|\s)\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?!\d)")),
+    # 07 11.2019, 12.08 2012: a blurred separator read as another one (or as a space); the
+    # four-digit year keeps this from matching runs of numbers
+    ("dmy_mixed", re.compile(r"(?<!\d)(\d{1,2})\s?[./\-\s]\s?(\d{1,2})\s?[./\-\s]\s?(\d{4})(?!\d)")),
+    # 2020.0608: one separator of an ISO-style date lost
+    ("ymd_one_sep", re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-./]?(\d{2})[-./](\d{2})|[-./](\d{2})(\d{2}))(?!\d)")),
     # 01 01 03 read with a space lost ('01 0103'), or printed as 010103: only as a whole value
     ("dmy_compact", re.compile(r"^\s*(\d{2})\s?(\d{2})\s?(\d{4}|\d{2})\s*$")),
 )
@@ -160,7 +165,10 @@ def find_dates(text: str) -> list[PrintedDate]:
                 parsed = month and _make(int(m.group(2)), month, m.group(3), m.start(), m.end())
             elif kind == "ymd":
                 parsed = _make(int(m.group(3)), int(m.group(2)), m.group(1), m.start(), m.end())
-            elif kind == "dmy_compact":
+            elif kind == "ymd_one_sep":
+                month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+                parsed = _make(int(day), int(month), m.group(1), m.start(), m.end())
+            elif kind in ("dmy_compact", "dmy_mixed"):
                 parsed = _make(int(m.group(1)), int(m.group(2)), m.group(3), m.start(), m.end())
             else:
                 first, second = int(m.group(1)), int(m.group(3))

@@ -105,6 +105,7 @@ class LabelHit:
     start: int
     end: int
     score: float
+    guessed: bool = False  # from guess_label: the line as a whole is closest to this field
 
 
 def fold(text: str) -> str:
@@ -249,9 +250,11 @@ def is_label_word(word: str) -> bool:
     return len(word) > 1 and _alone_word_is_label(fold(word))
 
 
+_VOCABULARY_PREFIXES: frozenset[str] = frozenset(w[:size] for w in _VOCABULARY for size in range(1, len(w) + 1))
+
+
 def _prefixes_a_label_word(word: str) -> bool:
-    folded = fold(word)
-    return any(v.startswith(folded) for v in _VOCABULARY)
+    return fold(word) in _VOCABULARY_PREFIXES
 
 
 def has_value_words(text: str) -> bool:
@@ -265,6 +268,59 @@ def has_value_words(text: str) -> bool:
     if words and _prefixes_a_label_word(words[-1]):
         words = words[:-1]
     return any(any(c.isdigit() for c in w) or (len(w) > 1 and not is_label_word(w)) for w in words)
+
+
+# A label the recogniser misread beyond word-by-word snapping ('Pace ete', '11 Autnty', small
+# faint print) is still closer, as a whole, to its own field's phrases than to any other
+# field's. Values are often as close to some label ('BRNO' and 'born'), so the caller only
+# asks about lines that sit where labels do (just above a larger line): see read.py.
+GUESS_MIN_SIMILARITY = 0.65
+GUESS_MIN_MARGIN = 0.05
+# A guessed label is never as sure as a matched one: its score is the similarity times this.
+GUESS_SCORE_FACTOR = 0.8
+_FIELD_PHRASES: tuple[tuple[str, str], ...] = tuple(
+    (field_name, phrase.replace(" ", "")) for field_name, phrases in LABELS.items() for phrase in phrases
+)
+
+
+def _field_similarities(segment: str) -> dict[str, float]:
+    """Best similarity of one folded, letters-only segment to each field's label phrases; a
+    segment shorter than a phrase is also compared with the phrase's start (lines read in part)."""
+    scores: dict[str, float] = {}
+    for field_name, phrase in _FIELD_PHRASES:
+        score = SequenceMatcher(None, segment, phrase).ratio()
+        if len(segment) < len(phrase):
+            score = max(score, 0.95 * SequenceMatcher(None, segment, phrase[: len(segment) + 1]).ratio())
+        scores[field_name] = max(scores.get(field_name, 0.0), score)
+    return scores
+
+
+def guess_label(text: str) -> LabelHit | None:
+    """The field a misread label line most likely names, as a hit over the whole line, or None
+    when no field is clearly closest. Only for text known to sit where a label would.
+
+    The languages of a label ('Place of birth / Lieu de naissance') all name one field, so a
+    field's similarity is its mean over the '/'-separated parts.
+    """
+    numbering = _NUMBERING.match(text) or re.match(r"^\s*\d{1,2}\s+", text)
+    lead = len(numbering.group()) if numbering else 0
+    if any(c.isdigit() for c in text[lead:]):
+        return None
+    # A misread slash between languages often comes out as a wide space.
+    parts = re.split(r"/|\s{2,}", text[lead:])
+    segments = ["".join(c for c in fold(part) if c.isalpha()) for part in parts]
+    # Short words are close to some label word by chance ('BRNO', 'born').
+    segments = [segment for segment in segments if len(segment) >= 5]
+    if not segments:
+        return None
+    totals: dict[str, float] = {}
+    for segment in segments:
+        for field_name, score in _field_similarities(segment).items():
+            totals[field_name] = totals.get(field_name, 0.0) + score / len(segments)
+    (field_name, score), (_, runner_up) = sorted(totals.items(), key=lambda item: -item[1])[:2]
+    if score < GUESS_MIN_SIMILARITY or score - runner_up < GUESS_MIN_MARGIN:
+        return None
+    return LabelHit(field_name, lead, len(text.rstrip()), round(score * GUESS_SCORE_FACTOR, 4), guessed=True)
 
 
 def starts_with_label(text: str) -> bool:

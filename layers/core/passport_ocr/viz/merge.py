@@ -2,7 +2,8 @@
 
 Rules (the MRZ is the machine-verifiable source, the visual zone fills in and cross-checks):
 - date_of_issue, place_of_birth and authority exist only in print: taken as read, with the
-  reading's confidence. A field not printed (not found) stays None: never guessed.
+  reading's confidence, and flagged ('low_confidence', error) when that is low. A field not
+  printed (not found) stays None: never guessed.
 - An MRZ field covered by a passing check digit stays as it is. A printed value that
   disagrees with any MRZ field gets a 'viz_mismatch' warning holding both values. Its
   severity is 'info' when a check digit vouches for the MRZ value or the print was read with
@@ -31,6 +32,14 @@ PRINT_ONLY_FIELDS = ("date_of_issue", "place_of_birth", "authority")
 NAME_FIELDS = ("surname", "given_names")
 # Below this reading confidence a disagreement is more likely our OCR than the document.
 TRUSTED_PRINT = 0.9
+# A print-only value read with less confidence than this is given, but flagged for review:
+# nothing (no check digit, no MRZ) can confirm it. A confidence is the label's score times
+# the least sure character of the value; on generated pages most wrong places and
+# authorities (a national letter read as its base letter, a value under the wrong label)
+# fall below 0.7 and most right ones above. A date of issue is a closed form (digits, a
+# month name) checked against the validity period, and one found without a label scores
+# at most 0.6, so its bar is lower.
+REVIEW_PRINT_BELOW = {"date_of_issue": 0.5, "place_of_birth": 0.7, "authority": 0.7}
 # Printed sex letters by language (F: female, M: male, X: unspecified); e.g. Polish K/M,
 # German W/M on some older documents.
 SEX_LETTERS = {"F": "F", "W": "F", "K": "F", "D": "F", "M": "M", "H": "M", "X": "X"}
@@ -60,9 +69,11 @@ def _agree(field: str, mrz_value: str, printed: PrintedValue) -> tuple[bool, str
             return True, None  # not a sex letter we know: nothing to compare
         return mrz_value in letters, "/".join(sorted(letters))
     if field == "nationality":
-        code = _compact(printed.value)
-        if len(code) != 3:
+        # Only a printed three-letter code compares with the MRZ's; counting letters before
+        # dropping accents keeps 'ČESKÁ' (a word read in part) from passing as 'ESK'.
+        if len(re.sub(r"[\W\d_]", "", printed.value)) != 3 or not re.fullmatch(r"[A-Z]{3}", _compact(printed.value)):
             return True, None  # printed as a word ('UTOPIAN'): not comparable with the code
+        code = _compact(printed.value)
         return code == mrz_value, code
     return printed.value == mrz_value, printed.value  # ISO dates
 
@@ -78,6 +89,13 @@ def merge_printed(record: Record, printed: dict[str, PrintedValue]) -> Record:
         if value is not None:
             record.fields[field] = value.value
             record.confidence[field] = round(value.confidence, 4)
+            if value.confidence < REVIEW_PRINT_BELOW[field]:
+                record.warn(
+                    "low_confidence",
+                    f"the printed {field.replace('_', ' ')} was read as {value.text.strip()!r} with little confidence",
+                    field,
+                    "error",
+                )
 
     _settle_century_from_issue(record)
     for field, value in printed.items():

@@ -15,9 +15,13 @@ from datetime import date
 
 from ..ocr_types import OcrLine
 from .dates import PrintedDate, find_dates
-from .labels import LabelHit, find_labels, has_value_words, is_label_text, label_coverage
+from .translit import mrz_spellings
+from .labels import LabelHit, find_labels, guess_label, has_value_words, is_label_text, label_coverage
 
 DATE_FIELDS = ("date_of_issue", "date_of_birth", "date_of_expiry")
+# Only the fields the printed page alone gives are worth a guessed label (read._prepare); a
+# guessed name or date label would at best repeat the MRZ.
+GUESSABLE_FIELDS = ("place_of_birth", "authority")
 TEXT_FIELDS = ("place_of_birth", "authority", "surname", "given_names", "document_number", "nationality", "sex")
 
 # Passports and ID cards are valid for these many years (plus or minus a few days or months).
@@ -33,6 +37,12 @@ _SEPARATORS = " \t:;/|-–—.,"
 # heights apart, they are one line the detector cut at a wide space.
 _SAME_ROW_OVERLAP = 0.6
 _JOIN_GAP = 0.6
+# A line is guessed to be a misread label only when a line at least this much higher
+# (detector boxes) lies under it, as values print larger than their labels...
+_VALUE_HEIGHT_RATIO = 1.2
+# ...and as close under it as a value under its label (a line with a row between them is
+# another field's).
+_GUESS_Y_REACH = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,9 +61,16 @@ class PrintedValue:
 class _Line:
     text: str
     box: tuple[float, float, float, float]
-    confidence: float
+    char_confidences: list[float]  # one per character of `text`
     labels: list[LabelHit]
     coverage: float
+
+    def confidence_of(self, start: int = 0, end: int | None = None) -> float:
+        """How sure the reading of text[start:end] is: its least sure letter or digit. A
+        misread national letter ('KOBENHAVN' for 'KØBENHAVN') is one unsure character in an
+        otherwise sure line, which an average would hide; spaces do not count."""
+        sure = [c for ch, c in zip(self.text[start:end], self.char_confidences[start:end]) if not ch.isspace()]
+        return min(sure, default=0.0)
 
     @property
     def height(self) -> float:
@@ -90,36 +107,79 @@ class _Segment:
     below: bool  # True: in the line under the label; False: after it on the same line
 
 
-def _prepare(lines: list[OcrLine]) -> list[_Line]:
+def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     boxed = []
     for i, line in enumerate(lines):
         # Lines without a box (engines that give none) are laid out one under the other.
         box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
-        boxed.append((line.text, box, line.confidence))
-    return [
-        _Line(text, box, confidence, find_labels(text), label_coverage(text))
-        for text, box, confidence in _join_split_lines(boxed)
+        boxed.append((line.text, box, _char_confidences(line)))
+    prepared = [
+        _Line(text, box, list(confidences), find_labels(text), label_coverage(text))
+        for text, box, confidences in _join_split_lines(boxed)
     ]
+    # Small faint labels are often misread past matching word by word; one that sits where a
+    # label does, just above a larger line it could name, is matched as a whole instead.
+    for line in prepared:
+        if line.labels or _reads_as_mrz_value(line.text, mrz_fields):
+            continue
+        if any(_is_larger_line_below(line, other) for other in prepared):
+            guessed = guess_label(line.text)
+            if guessed is not None and guessed.field in GUESSABLE_FIELDS:
+                line.labels, line.coverage = [guessed], 1.0
+    return prepared
 
 
-def _join_split_lines(lines: list[tuple[str, tuple, float]]) -> list[tuple[str, tuple, float]]:
-    """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14')."""
+def _char_confidences(line: OcrLine) -> tuple[float, ...]:
+    """Per-character confidences aligned with `line.text` (the line's own for every character
+    when the engine gave none, or they do not spell the text)."""
+    spelled = "".join(c.char for c in line.chars)
+    lead = len(spelled) - len(spelled.lstrip())
+    if spelled.strip() != line.text or len(spelled) - lead < len(line.text):
+        return (line.confidence,) * len(line.text)
+    return tuple(c.confidence for c in line.chars[lead : lead + len(line.text)])
+
+
+def _reads_as_mrz_value(text: str, mrz_fields: dict) -> bool:
+    """Whether a line reads as the MRZ's name (a value, whatever label it resembles)."""
+    words = set(mrz_spellings(text)[0].split()) if mrz_spellings(text) else set()
+    names = {w for field in ("surname", "given_names") for w in (mrz_fields.get(field) or "").split()}
+    return bool(words & names)
+
+
+def _is_larger_line_below(label: _Line, other: _Line) -> bool:
+    """Whether `other` lies just under `label`, where its value would, and is printed larger,
+    as values are."""
+    height = label.height
+    if other.height < _VALUE_HEIGHT_RATIO * height:
+        return False
+    gap = other.box[1] - label.box[3]
+    centre_drop = (other.box[1] + other.box[3]) / 2 - (label.box[1] + label.box[3]) / 2
+    if centre_drop < 0.35 * height or gap > _GUESS_Y_REACH * height:
+        return False
+    label_x0 = label.box[0]
+    return label_x0 - _VALUE_X_TOLERANCE * height <= other.box[0] <= label.box[2] or (
+        other.box[0] < label_x0 and other.box[2] > label_x0 + height
+    )
+
+
+def _join_split_lines(lines: list[tuple[str, tuple, tuple]]) -> list[tuple[str, tuple, tuple]]:
+    """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14').
+    Pieces are (text, box, per-character confidences)."""
     pieces = sorted(lines, key=lambda item: item[1][0])
-    joined: list[tuple[str, tuple, float]] = []
-    for text, box, confidence in pieces:
+    joined: list[tuple[str, tuple, tuple]] = []
+    for text, box, confidences in pieces:
         height = box[3] - box[1]
-        for k, (other_text, other_box, other_confidence) in enumerate(joined):
+        for k, (other_text, other_box, other_confidences) in enumerate(joined):
             other_height = other_box[3] - other_box[1]
             overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
             gap = box[0] - other_box[2]
             same_row = overlap >= _SAME_ROW_OVERLAP * min(height, other_height)
             if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
-                weight = len(other_text) / max(1, len(other_text) + len(text))
-                joined[k] = (f"{other_text} {text}", merged_box, weight * other_confidence + (1 - weight) * confidence)
+                joined[k] = (f"{other_text} {text}", merged_box, other_confidences + (1.0,) + confidences)
                 break
         else:
-            joined.append((text, box, confidence))
+            joined.append((text, box, confidences))
     return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
 
 
@@ -190,9 +250,24 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
 
 
 def clean_text(text: str) -> str:
-    """A value as printed, without surrounding separators; ' / ' between its languages."""
-    text = re.sub(r"\s*/\s*", " / ", text.strip(_SEPARATORS + "'\""))
+    """A value as printed, without surrounding separators; ' / ' between its languages.
+
+    A leading apostrophe before a letter is part of the name ("'s-Gravenhage", "'t Zand");
+    an uppercase word's lone 'i' is the dotted capital 'İ' the recogniser reads as lowercase.
+    """
+    text = text.strip(_SEPARATORS + "\"").rstrip("'")
+    text = re.sub(r"^'+(?![^\W\d_])", "", text)
+    text = re.sub(r"\s*/\s*", " / ", text)
+    text = re.sub(r"[^\W\d_]+", _dotted_capital_i, text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _dotted_capital_i(word: re.Match) -> str:
+    letters = word.group()
+    others = letters.replace("i", "")
+    if len(others) >= 2 and len(others) < len(letters) and others.isupper():
+        return letters.replace("i", "İ")
+    return letters
 
 
 def _parse_mrz_date(value: str | None) -> date | None:
@@ -257,7 +332,7 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
     `mrz_fields` are the record's fields from the MRZ; they attribute unlabelled dates and
     settle two-digit years. Fields not found are absent from the result.
     """
-    prepared = _prepare(lines)
+    prepared = _prepare(lines, mrz_fields)
     groups = _label_groups(prepared)
     found: dict[str, PrintedValue] = {}
     # Every date on the page, with the label group (if any) whose value holds it.
@@ -271,13 +346,20 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
         line = prepared[segment.line]
         text = line.text[segment.start : segment.end]
         position = 1.0 if segment.below else 0.95
-        confidence = group.score * line.confidence * position
-        segment_dates = [d for d in find_dates(line.text) if segment.start <= d.start < segment.end]
+        confidence = group.score * line.confidence_of(segment.start, segment.end) * position
+        line_dates = find_dates(line.text)
+        segment_dates = [d for d in line_dates if segment.start <= d.start < segment.end]
+        # A date reaching into the segment (its day cut off by the segment's start): the
+        # segment is part of a date, not a text value.
+        touches_date = any(d.start < segment.end and d.end > segment.start for d in line_dates)
+        guessed = any(hit.guessed for hit in prepared[group.line].labels)
+        if guessed and touches_date:
+            continue  # a place or an authority holds no date: the guess was wrong
         for printed in segment_dates:
             if (segment.line, printed.start) not in claimed:
                 claimed.add((segment.line, printed.start))
                 dates.append((segment.line, printed, group))
-        if group.field in TEXT_FIELDS and not segment_dates:
+        if group.field in TEXT_FIELDS and not touches_date:
             value = clean_text(text)
             if value and (group.field not in found or found[group.field].confidence < confidence):
                 found[group.field] = PrintedValue(group.field, value, confidence, text)
@@ -315,7 +397,7 @@ def _attribute_dates(
     for index, printed, group in dates:
         text = lines[index].text[printed.start : printed.end]
         candidates = printed.candidates()
-        line_confidence = lines[index].confidence
+        line_confidence = lines[index].confidence_of(printed.start, printed.end)
         # Equal to an MRZ date: that is what it is, whatever the label reading says. The birth
         # date matches whatever its century: the MRZ only knows two digits of the year.
         matched = None
@@ -352,7 +434,8 @@ def _attribute_dates(
         index, printed = plausible[0]
         text = lines[index].text[printed.start : printed.end]
         value = _date_field_value(
-            "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence, text, labelled=False
+            "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence_of(printed.start, printed.end), text,
+            labelled=False,
         )
         _keep(found, value)
 

@@ -101,4 +101,29 @@ def unwanted_value(
     return claimed_by_unwanted
 
 
-__all__ = ["WANTED_FIELDS", "could_be_value_of", "label_fields", "possible_labels", "ready_boxes", "unwanted_value"]
+def worth_reading_whole(
+    index: int, boxes: list[Box], read: dict[int, OcrLine], wanted: frozenset[str] = WANTED_FIELDS
+) -> bool:
+    """Whether box `index`, read only in part and not opening with a label, is worth reading
+    whole: it may be a misread label (a larger box lies where its value would), or the value
+    of a line above that names a wanted field or looks like a label (smaller than this box).
+    Titles and the state's name, under nothing or under larger print, are not."""
+    box = boxes[index]
+    if any(
+        j != index and _height(other) >= MIN_VALUE_HEIGHT_RATIO * _height(box) and could_be_value_of(box, other)
+        for j, other in enumerate(boxes)
+    ):
+        return True
+    for j, line in read.items():
+        label_box = line.box or boxes[j]
+        if j == index or not could_be_value_of(label_box, box):
+            continue
+        fields = {hit.field for hit in find_labels(line.text)}
+        if fields & wanted:
+            return True
+        if not fields and _height(box) >= MIN_VALUE_HEIGHT_RATIO * _height(label_box):
+            return True
+    return False
+
+
+__all__ = ["WANTED_FIELDS", "worth_reading_whole", "could_be_value_of", "label_fields", "possible_labels", "ready_boxes", "unwanted_value"]
