@@ -138,6 +138,17 @@ def _load(real_samples_dir, row) -> Image.Image:
     return image.convert("RGB")
 
 
+def assert_reads_exactly(engine, image: Image.Image, row: dict, image_format: str = "JPEG", **save_options) -> None:
+    """`image` saved as `image_format` and extracted (MRZ only): valid, every line as the truth."""
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **save_options)
+    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+    assert record.mrz.valid
+    assert list(record.mrz.lines) == row["mrz"]
+
+
 @pytest.mark.slow
 def test_every_real_sample_reads_close_to_truth_at_the_first_hypothesis(engine, real_samples_dir, real_truth):
     """Raw recogniser output (before check-digit correction) is within a few characters."""
@@ -188,50 +199,32 @@ def test_every_real_sample_extracts_exactly_end_to_end(engine, real_samples_dir,
 @pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
 def test_a_low_resolution_rescan_still_extracts(engine, real_samples_dir, real_truth):
     """The Finnish page shrunk to 300 px wide and saved as a rough JPEG."""
-    from passport_ocr.extract import FIELDS_MRZ, extract
-
     row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
     image = _load(real_samples_dir, row)
     small = image.resize((300, round(300 * image.height / image.width)), Image.LANCZOS)
-    buffer = io.BytesIO()
-    small.save(buffer, "JPEG", quality=60)
-    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
-    assert record.mrz.valid
-    assert list(record.mrz.lines) == row["mrz"]
+    assert_reads_exactly(engine, small, row, "JPEG", quality=60)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
 def test_a_real_sample_photographed_at_an_angle_still_extracts(engine, real_samples_dir, real_truth):
     """Perspective: the page's right edge 15% shorter, as when the camera leans to the left."""
-    from passport_ocr.extract import FIELDS_MRZ, extract
-
     row = next(r for r in real_truth if r["file"] == "pol_kowalska.png")
     image = _load(real_samples_dir, row)
     w, h = image.size
     tilted = image.transform((w, h), Image.QUAD, (0, 0, 0, h, w, h * 1.15, w, -0.15 * h), Image.BICUBIC, fillcolor=(90, 90, 90))
-    buffer = io.BytesIO()
-    tilted.save(buffer, "PNG")
-    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
-    assert record.mrz.valid
-    assert list(record.mrz.lines) == row["mrz"]
+    assert_reads_exactly(engine, tilted, row, "PNG")
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
 def test_a_real_sample_small_in_a_large_photo_still_extracts(engine, real_samples_dir, real_truth):
     """The Finnish page, slightly turned, in a 2400 x 1800 frame of dark table."""
-    from passport_ocr.extract import FIELDS_MRZ, extract
-
     row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
     page = _load(real_samples_dir, row).rotate(7, expand=True, fillcolor=(50, 60, 50))
     frame = Image.new("RGB", (2400, 1800), (50, 60, 50))
     frame.paste(page, (1300, 900))
-    buffer = io.BytesIO()
-    frame.save(buffer, "JPEG", quality=85)
-    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
-    assert record.mrz.valid
-    assert list(record.mrz.lines) == row["mrz"]
+    assert_reads_exactly(engine, frame, row, "JPEG", quality=85)
 
 
 @pytest.mark.slow
@@ -242,7 +235,6 @@ def test_a_skewed_phone_photo_whose_mrz_runs_off_the_page_angle_still_extracts(e
     its own angle."""
     import random
 
-    from passport_ocr.extract import FIELDS_MRZ, extract
     from passport_ocr.imaging.locate import locate_zones, refine_zone
     from passport_synth.degrade import phone_photo
 
@@ -252,11 +244,7 @@ def test_a_skewed_phone_photo_whose_mrz_runs_off_the_page_angle_still_extracts(e
     first = locate_zones(photo)[0]
     assert len(first.lines) == 1  # the case this test is about: the lines merged at the page angle
     assert len(refine_zone(photo, first).lines) == 2
-    buffer = io.BytesIO()
-    photo.save(buffer, "JPEG", quality=85)
-    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
-    assert record.mrz.valid
-    assert list(record.mrz.lines) == row["mrz"]
+    assert_reads_exactly(engine, photo, row, "JPEG", quality=85)
 
 
 @pytest.mark.slow
@@ -267,7 +255,6 @@ def test_a_passport_small_in_a_12_megapixel_photo_still_extracts(engine, real_sa
     1600 px working size, so only the finest pass sees them."""
     import random
 
-    from passport_ocr.extract import FIELDS_MRZ, extract
     from passport_ocr.imaging.locate import locate_zones
     from passport_synth.degrade import phone_photo
 
@@ -276,8 +263,4 @@ def test_a_passport_small_in_a_12_megapixel_photo_still_extracts(engine, real_sa
     photo = phone_photo(rng, _load(real_samples_dir, row), 0.25, rng.uniform(-35, 35))
     with pytest.raises(NoMrzFound):
         locate_zones(photo, work_size=1600)
-    buffer = io.BytesIO()
-    photo.save(buffer, "JPEG", quality=85)
-    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
-    assert record.mrz.valid
-    assert list(record.mrz.lines) == row["mrz"]
+    assert_reads_exactly(engine, photo, row, "JPEG", quality=85)

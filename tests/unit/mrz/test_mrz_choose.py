@@ -225,3 +225,15 @@ def test_a_digit_turned_letter_after_a_digit_does_not_complete_a_misread_number(
                  15: ("1", 0.88, [("L", 0.10)]), 16: ("T", 0.49, [("7", 0.34), ("9", 0.03), ("1", 0.02)]), 17: ("U", 0.89, [("V", 0.08), ("0", 0.02)])}
     result = read_mrz([read(line0, evidence0), read(line1, evidence1), read(line2)], today=TODAY)
     assert result.fields["document_number"] == "XKCZ0PZ89RK" or "document_number" in doubts(result)
+
+
+def test_a_k_beside_a_filler_is_doubted_only_when_the_recogniser_also_saw_a_filler():
+    erik = NLD[0].replace("SANNE", "ERIK<")
+    at = erik.index("ERIK") + 3
+    plain = read_mrz([read(erik, {at: ("K", 0.98, [("<", 0.01)])}), read(NLD[1])], today=TODAY)
+    assert plain.fields["given_names"] == "ERIK" and "given_names" not in doubts(plain)
+    unsure = read_mrz([read(erik, {at: ("K", 0.7, [("<", 0.28)])}), read(NLD[1])], today=TODAY)
+    assert "given_names" in doubts(unsure)
+    # Without per-character evidence (OCR.Space) a 'K' beside a filler stays doubtful.
+    flat = read_mrz([OcrLine.plain(erik, 0.9), OcrLine.plain(NLD[1], 0.9)], today=TODAY)
+    assert "given_names" in doubts(flat)

@@ -14,6 +14,17 @@ from .reading import Reading
 DOCUMENT_TYPES = frozenset("PIACV")
 
 
+# A 'K' the recogniser saw as '<' with less than this probability was printed as a 'K'.
+K_AS_FILLER_ODDS = 0.05
+
+
+def _ks_read_plainly(cells) -> bool:
+    """Every 'K' of the name was read with per-character evidence that leaves no real chance
+    of a '<' ('KOWALSKA<<ANNA' read plainly). Without evidence (OCR.Space) nothing says so."""
+    ks = [c for c in cells if c.char == "K"]
+    return bool(ks) and all(c.evidence and all(p < K_AS_FILLER_ODDS for a, p in c.alternatives if a == "<") for c in ks)
+
+
 def extract_fields(reading: Reading, today: date) -> tuple[dict[str, str | None], list[str]]:
     """(record fields, optional data fields in layout order); warnings go to `reading`."""
     layout = reading.layout
@@ -49,7 +60,8 @@ def extract_fields(reading: Reading, today: date) -> tuple[dict[str, str | None]
     elif k_seen and "K" in name_text.rstrip("<"):
         doubt = "this line's fillers were read as 'K' elsewhere: a 'K' in the name may be a filler"
     else:
-        doubt = doubtful_structure(name_text)
+        name_cells = reading.lines[name_spec.line][name_spec.start : name_spec.end]
+        doubt = doubtful_structure(name_text, ks_read_plainly=_ks_read_plainly(name_cells))
     if doubt:
         for name in ("surname", "given_names"):
             reading.warn("low_confidence", doubt, name)

@@ -76,10 +76,14 @@ def is_truncated(text: str) -> bool:
     return bool(text) and text[-1] != "<"
 
 
-def doubtful_structure(text: str) -> str | None:
-    """Why the separators of a name field (after repair) may be misread, or None."""
+def doubtful_structure(text: str, ks_read_plainly: bool = False) -> str | None:
+    """Why the separators of a name field (after repair) may be misread, or None.
+
+    `ks_read_plainly`: the recogniser's evidence says every 'K' is a 'K', so a 'K' beside a
+    filler is no doubt.
+    """
     name = text.rstrip("<")
-    if "KK" in name or "K<" in name or "<K" in name or name.endswith("K"):
+    if not ks_read_plainly and ("KK" in name or "K<" in name or "<K" in name or name.endswith("K")):
         return "a 'K' next to a filler may itself be a misread '<'"
     if "<" in name and "<<" not in name:
         return "no '<<' separates surname and given names: a filler may have been dropped"
