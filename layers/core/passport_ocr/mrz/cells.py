@@ -33,6 +33,16 @@ class Cell:
             self.read_confidence = self.confidence
 
 
+# How probable '<' must be among a character's runners-up for it to pass for a blurred
+# filler: the recogniser lists a faint '<' (1-2 %) behind many plainly printed letters.
+FILLER_RUNNER_UP = 0.05
+
+
+def filler_odds(cell: Cell) -> float:
+    """The probability the recogniser gave '<' as a runner-up of this cell (0 if unlisted)."""
+    return max((p for a, p in cell.alternatives if a == "<"), default=0.0)
+
+
 def allowed_probability(cell: Cell, allowed) -> float:
     """The recogniser's probability of the cell's character among the characters the layout
     allows at its position: a '0' runner-up cannot make an 'O' in a name doubtful."""

@@ -36,6 +36,10 @@ ALNUM_CONFUSIONS = {
 # the other until a check digit decides (a single swap always changes the check digit).
 BLIND_PAIRS = {"0": "O", "O": "0", "1": "I", "I": "1"}
 
+# Look-alike letter/digit twins, the check-invisible 'G'/'6' included: for asking whether a
+# reading's look-alike would satisfy the checks as well (mrz.review).
+LOOKALIKE_TWINS = {**ALNUM_CONFUSIONS, "6": "G", "G": "6"}
+
 # Digits OCR-B recognisers confuse with each other (tried at a higher cost).
 DIGIT_CONFUSIONS = {
     "0": "896", "1": "7", "2": "7", "3": "895", "4": "1", "5": "63", "6": "580",

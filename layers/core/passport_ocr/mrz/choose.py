@@ -14,17 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
-from ..record import Warning
-from .read import MrzResult
+from .read import MrzResult, flag_ambiguous_reading
 
 Source = TypeVar("Source")
-
-# The document fields two readings are compared on (the MRZ's own; the visual zone comes later).
-COMPARED_FIELDS = (
-    "document_type", "document_code", "issuing_country", "surname", "given_names", "document_number",
-    "nationality", "date_of_birth", "sex", "date_of_expiry", "personal_number",
-)
-DISAGREEMENT_CONFIDENCE = 0.3
 
 
 @dataclass
@@ -85,10 +77,9 @@ def choose(
 
 def _flag_disagreements(best: MrzResult, other: MrzResult) -> None:
     other_doubts = doubtful_fields(other)
-    for name in COMPARED_FIELDS:
-        ours, theirs = best.fields.get(name), other.fields.get(name)
+    # Every record field; those the visual zone fills are still empty in both readings here.
+    for name, ours in best.fields.items():
+        theirs = other.fields.get(name)
         if ours == theirs or name in other_doubts or None in other_doubts:
             continue
-        if not any(w.code == "ambiguous_reading" and w.field == name for w in best.warnings):
-            best.warnings.append(Warning("ambiguous_reading", f"another reading of the zone gives {theirs!r}", name))
-        best.confidence[name] = min(best.confidence.get(name, DISAGREEMENT_CONFIDENCE), DISAGREEMENT_CONFIDENCE)
+        flag_ambiguous_reading(best, name, f"another reading of the zone gives {theirs!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..record import FIELD_NAMES
+from .cells import FILLER_RUNNER_UP, filler_odds
 from .checks import find_overflow
 from .countries import is_known_country
 from .dates import birth_date, expiry_date
@@ -14,15 +15,11 @@ from .reading import Reading
 DOCUMENT_TYPES = frozenset("PIACV")
 
 
-# A 'K' the recogniser saw as '<' with less than this probability was printed as a 'K'.
-K_AS_FILLER_ODDS = 0.05
-
-
 def _ks_read_plainly(cells) -> bool:
     """Every 'K' of the name was read with per-character evidence that leaves no real chance
     of a '<' ('KOWALSKA<<ANNA' read plainly). Without evidence (OCR.Space) nothing says so."""
     ks = [c for c in cells if c.char == "K"]
-    return bool(ks) and all(c.evidence and all(p < K_AS_FILLER_ODDS for a, p in c.alternatives if a == "<") for c in ks)
+    return bool(ks) and all(c.evidence and filler_odds(c) < FILLER_RUNNER_UP for c in ks)
 
 
 def extract_fields(reading: Reading, today: date) -> tuple[dict[str, str | None], list[str]]:

@@ -23,6 +23,8 @@ STRUCTURAL_WARNINGS = frozenset(
 )
 # A rival valid reading scoring within this of the best makes the fields where they differ doubtful.
 RIVAL_MARGIN = 0.5
+# The most confidence a field two plausible readings disagree on keeps.
+AMBIGUOUS_CONFIDENCE = 0.3
 # Each change the reader had to make is a small doubt: of two readings that both pass, the
 # one that needed fewer changes is the better hypothesis.
 # (Inserted and deleted characters are weighed by the block's edit penalty instead.)
@@ -84,11 +86,14 @@ def _flag_rival_readings(best: MrzResult, results: list[MrzResult]) -> None:
             continue
         for name, value in best.fields.items():
             if value is not None and rival.fields.get(name) != value:
-                if not any(w.code == "ambiguous_reading" and w.field == name for w in best.warnings):
-                    best.warnings.append(
-                        Warning("ambiguous_reading", f"another alignment of the text reads {rival.fields.get(name)!r}", name)
-                    )
-                best.confidence[name] = min(best.confidence.get(name, 0.3), 0.3)
+                flag_ambiguous_reading(best, name, f"another alignment of the text reads {rival.fields.get(name)!r}")
+
+
+def flag_ambiguous_reading(result: MrzResult, name: str, message: str) -> None:
+    """Another reading, as plausible, gives field `name` a different value: no check chose."""
+    if not any(w.code == "ambiguous_reading" and w.field == name for w in result.warnings):
+        result.warnings.append(Warning("ambiguous_reading", message, name))
+    result.confidence[name] = min(result.confidence.get(name, AMBIGUOUS_CONFIDENCE), AMBIGUOUS_CONFIDENCE)
 
 
 def _read_block(block: Block, today: date) -> MrzResult:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from ..record import Correction, MrzCheck, Warning
 from .align import Block
-from .cells import Cell
+from .cells import FILLER_RUNNER_UP, Cell, filler_odds
 from .checks import effective_checks, evaluate
 from .correct import apply_field_types, apply_search, fix_country_code, search
 from .formats import CheckSpec, FieldSpec, Layout, position_kinds
@@ -86,13 +86,13 @@ def _repair_misread_fillers(reading: Reading) -> None:
         # recogniser also saw as '<' is taken for the filler. ID cards and other documents
         # use second letters routinely ('ID', 'IR', 'AC'): only a strong '<' runner-up counts.
         first = reading.lines[code.line][code.start].char
-        filler_odds = max((p for a, p in second.alternatives if a == "<"), default=0.0)
+        seen_as_filler = filler_odds(second) >= FILLER_RUNNER_UP
         message = f"{second.char!r} after the document type may be a misread '<' filler"
         passport_or_visa = first in "PV"
-        if passport_or_visa and second.char in FILLER_LOOKALIKES and filler_odds >= FILLER_RUNNER_UP:
+        if passport_or_visa and second.char in FILLER_LOOKALIKES and seen_as_filler:
             reading.set_char(code.line, code.start + 1, "<", "filler")
             message = f"read {second.char!r} after the document type, taken for a blurred '<' filler"
-        if passport_or_visa or filler_odds >= FILLER_RUNNER_UP:
+        if passport_or_visa or seen_as_filler:
             reading.warn("low_confidence", message, "document_code")
     number = reading.text(layout.field("document_number"))
     if number.rstrip("<").endswith("K"):
@@ -103,9 +103,6 @@ def _repair_misread_fillers(reading: Reading) -> None:
         )
 
 
-# How probable '<' must be among a letter's runners-up for the letter to pass for a blurred
-# filler: the recogniser lists a faint '<' (1-2 %) behind many plainly printed letters.
-FILLER_RUNNER_UP = 0.05
 # Letters a blurred '<' is read as.
 FILLER_LOOKALIKES = frozenset("CEKLX")
 # The share of fillers the padding after the names keeps when some were misread as letters.
@@ -135,8 +132,8 @@ def _clear_padding_after_the_names(reading: Reading, spec: FieldSpec) -> None:
         cell = cells[spec.start + offset]
         if cell.char == "<":
             continue
-        filler_odds = max((p for a, p in cell.alternatives if a == "<"), default=0.0)
-        if filler_odds >= FILLER_RUNNER_UP or (cell.char in "CK" and filler_odds > 0):
+        odds = filler_odds(cell)
+        if odds >= FILLER_RUNNER_UP or (cell.char in "CK" and odds > 0):
             reading.set_char(spec.line, spec.start + offset, "<", "filler")
 
 
@@ -153,7 +150,7 @@ def _drop_filler_runs_at_name_end(reading: Reading, spec: FieldSpec) -> None:
         if run_start < 2 or text[run_start - 2 : run_start] != "<<" or run_start == len(text):
             return
         run = cells[run_start : len(text)]
-        if not all(c.char == "K" or any(a == "<" and p >= FILLER_RUNNER_UP for a, p in c.alternatives) for c in run):
+        if not all(c.char == "K" or filler_odds(c) >= FILLER_RUNNER_UP for c in run):
             return
         for offset in range(run_start, len(text)):
             reading.set_char(spec.line, spec.start + offset, "<", "filler")

@@ -7,7 +7,7 @@ from itertools import product
 
 from ..record import FIELD_NAMES
 from .cells import allowed_probability
-from .charmaps import LETTER_TO_DIGIT
+from .charmaps import LETTER_TO_DIGIT, LOOKALIKE_TWINS
 from .checks import covered_positions, evaluate, find_overflow
 from .formats import Layout
 from .reading import Corrected, Reading
@@ -23,11 +23,7 @@ CHECKED_FIELD_MIN_LIKELIHOOD = 0.65
 # from a rough image, where even confident readings of look-alikes may be wrong.
 DEGRADED_CHAR_CONFIDENCE = 0.9
 DEGRADED_ZONE_CHARS = 1
-# Look-alike twins of a number's first characters (letter prefix <-> digits), and how many.
-PREFIX_TWINS = {
-    "0": "ODQ", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "8": "B",
-    "O": "0", "D": "0", "Q": "0", "I": "1", "Z": "2", "A": "4", "S": "5", "G": "6", "B": "8",
-}
+# How many of a number's first characters are tried as their look-alike twins.
 MAX_TWIN_PREFIX = 3
 UNCHECKED_LETTER_FIELDS = frozenset({"surname", "given_names", "document_code", "document_type", "issuing_country", "nationality", "sex"})
 
@@ -133,7 +129,7 @@ def _flag_invisible_number_rivals(reading: Reading, checked) -> None:
         prefix = number[:length]
         if "<" in prefix or not (prefix.isdigit() or prefix.isalpha()):
             break
-        choices = [PREFIX_TWINS.get(c, "") for c in prefix]
+        choices = [LOOKALIKE_TWINS.get(c, "") for c in prefix]
         if not all(choices):
             break
         for twins in product(*choices):
