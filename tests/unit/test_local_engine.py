@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from passport_ocr.engines.local import LocalEngine, clean_ink, looks_like_mrz, mean_confidence
+from passport_ocr.engines.local import (
+    LocalEngine,
+    clean_ink,
+    filler_balance,
+    looks_like_mrz,
+    looks_upside_down,
+    mean_confidence,
+    zone_range,
+)
 from passport_ocr.engines.recognizer import (
     MRZ_ALPHABET,
     MrzRecognizer,
@@ -19,6 +27,7 @@ from passport_ocr.engines.recognizer import (
     restrict_to_alphabet,
 )
 from passport_ocr.errors import NoMrzFound
+from passport_ocr.imaging.locate import locate_zones
 from passport_ocr.settings import Settings
 
 HAVE_MRZ_PARSER = importlib.util.find_spec("passport_ocr.mrz") is not None and importlib.util.find_spec(
@@ -264,3 +273,53 @@ def test_a_passport_small_in_a_12_megapixel_photo_still_extracts(engine, real_sa
     with pytest.raises(NoMrzFound):
         locate_zones(photo, work_size=1600)
     assert_reads_exactly(engine, photo, row, "JPEG", quality=85)
+
+
+@pytest.mark.slow
+def test_the_filler_runs_tell_an_upside_down_zone_before_any_reading(engine, real_samples_dir, real_truth):
+    for row in real_truth:
+        image = _load(real_samples_dir, row)
+        for turned in (False, True):
+            page = image.rotate(180) if turned else image
+            zone = locate_zones(page)[0]
+            crops = engine._crops(page, zone, zone_range(zone))
+            assert looks_upside_down(crops) is turned, (row["file"], turned, filler_balance(crops))
+
+
+class CountingRecognizer:
+    """The real recogniser, counting the line crops it is given."""
+
+    def __init__(self, recognizer):
+        self.recognizer, self.lines = recognizer, 0
+
+    def frame_probs(self, crops):
+        self.lines += len(crops)
+        return self.recognizer.frame_probs(crops)
+
+
+@pytest.mark.slow
+def test_an_upside_down_page_is_read_with_no_line_wasted(engine, real_samples_dir, real_truth):
+    row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
+    counting = CountingRecognizer(engine.recognizer)
+    readings = LocalEngine(counting).mrz_candidates(_load(real_samples_dir, row).rotate(180))
+    first = next(readings)
+    assert [line.text.replace("O", "0") for line in first.lines] == [l.replace("O", "0") for l in row["mrz"]]
+    assert counting.lines == len(row["mrz"])
+
+
+@pytest.mark.slow
+def test_only_the_lines_in_doubt_are_read_again(engine, real_samples_dir, real_truth):
+    row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
+    counting = CountingRecognizer(engine.recognizer)
+    readings = LocalEngine(counting).mrz_candidates(_load(real_samples_dir, row))
+    first = next(readings)
+    before = counting.lines
+    again = readings.send(frozenset({1}))
+    assert counting.lines - before == 1
+    assert again.lines[0] is first.lines[0] and "line 2 only" in again.notes[0]
+    # Without a focus every line is read again.
+    readings = LocalEngine(counting).mrz_candidates(_load(real_samples_dir, row))
+    next(readings)
+    before = counting.lines
+    again = next(readings)
+    assert counting.lines - before == 2 and "only" not in again.notes[0]

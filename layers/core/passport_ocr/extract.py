@@ -12,7 +12,7 @@ from .engines.base import Engine, MrzReading
 from .errors import NoMrzFound, UnreadableMrz
 from .imaging.load import load_image
 from .mrz import MrzResult, read_mrz
-from .mrz.choose import Candidate, choose, is_settled
+from .mrz.choose import Candidate, choose, is_settled, lines_in_doubt
 from .record import Record
 from .settings import Settings
 from .viz import read_visual_zone
@@ -34,9 +34,18 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
     """
     candidates: list[Candidate[MrzReading]] = []
     tried_since_valid: int | None = None
+    readings = iter(engine.mrz_candidates(image))
+    # Engines whose hypotheses come from a generator are told which lines are in doubt
+    # (Engine.mrz_candidates): they can re-read those alone.
+    send = getattr(readings, "send", None) or (lambda _doubted: next(readings))
+    doubted: frozenset[int] | None = None
     # The budget is checked before the next hypothesis is asked for: the engine does its
     # recognition work to produce one, so asking and then dropping it would waste a reading.
-    for reading in engine.mrz_candidates(image):
+    while True:
+        try:
+            reading = send(doubted)
+        except StopIteration:
+            break
         if tried_since_valid is not None:
             tried_since_valid += 1
         try:
@@ -47,8 +56,10 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
             candidates.append(Candidate(result, reading))
             if is_settled(result):
                 break
-            if result.info.valid and tried_since_valid is None:
-                tried_since_valid = 0
+            if result.info.valid:
+                doubted = lines_in_doubt(result) or doubted
+                if tried_since_valid is None:
+                    tried_since_valid = 0
         if tried_since_valid is not None and tried_since_valid >= MORE_READINGS_AFTER_VALID:
             break
     if not candidates:

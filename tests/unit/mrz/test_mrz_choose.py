@@ -3,7 +3,7 @@
 from datetime import date
 
 from passport_ocr.mrz import check_digit, read_mrz
-from passport_ocr.mrz.choose import Candidate, choose, is_settled
+from passport_ocr.mrz.choose import Candidate, choose, is_settled, lines_in_doubt
 from passport_ocr.engines.base import MrzReading
 from passport_ocr.ocr_types import OcrChar, OcrLine
 
@@ -154,6 +154,52 @@ def test_extraction_reads_on_past_a_doubtful_reading_and_stops_at_a_settled_one(
     assert reading.lines is settled
     assert engine.taken == 2
     assert not doubts(result) and result.fields["given_names"] == "SANNE"
+
+
+class ListeningEngine:
+    """A generator engine that records what the pipeline sends with each request."""
+
+    name = "listening"
+
+    def __init__(self, readings):
+        self.readings, self.sent = readings, []
+
+    def mrz_candidates(self, image):
+        for lines in self.readings:
+            self.sent.append((yield MrzReading(lines=lines)))
+
+
+def test_the_lines_in_doubt_are_those_of_the_doubtful_fields():
+    unsure_number = {i: (ITA[1][i], 0.6, [("8", 0.3)]) for i in range(1, 5)}
+    number = read_mrz([read(ITA[0]), read(ITA[1], unsure_number)], today=TODAY)
+    assert lines_in_doubt(number) == {1}
+    name = read_mrz([read(NLD[0], {NLD[0].index("SANNE"): ("S", 0.5, [("B", 0.45)])}), read(NLD[1])], today=TODAY)
+    assert lines_in_doubt(name) == {0}
+    # TD1: the name is on the third line, the document number on the first.
+    card_name = read_mrz([read(CHE[0]), read(CHE[1]), read(CHE[2], {0: ("V", 0.5, [("Y", 0.45)])})], today=TODAY)
+    assert "surname" in doubts(card_name) and lines_in_doubt(card_name) == {2}
+    # Nothing in doubt, or every line: no focus.
+    assert lines_in_doubt(read_mrz([read(NLD[0]), read(NLD[1])], today=TODAY)) is None
+    both = read_mrz(
+        [read(NLD[0], {NLD[0].index("SANNE"): ("S", 0.5, [("B", 0.45)])}), read(ITA[1], unsure_number)], today=TODAY
+    )
+    assert lines_in_doubt(both) is None
+
+
+def test_a_line_read_short_is_in_doubt():
+    dropped = NLD[0].replace("SANNE<", "SANE<", 1)[:43]
+    assert lines_in_doubt(read_mrz([read(dropped), read(NLD[1])], today=TODAY)) == {0}
+
+
+def test_extraction_tells_a_generator_engine_the_lines_in_doubt():
+    from passport_ocr.extract import best_mrz_reading
+
+    doubtful = [read(NLD[0], {NLD[0].index("SANNE"): ("S", 0.5, [("B", 0.45)])}), read(NLD[1])]
+    garbage = [OcrLine("1234"), OcrLine("ABCD")]
+    engine = ListeningEngine([garbage, doubtful, garbage, garbage])
+    best_mrz_reading(engine, image=None, today=TODAY)
+    # Nothing until a valid reading leaves a field in doubt; then that field's line, kept.
+    assert engine.sent == [None, frozenset({0}), frozenset({0}), frozenset({0})]
 
 
 def test_extraction_keeps_the_doubtful_reading_when_no_other_is_better():

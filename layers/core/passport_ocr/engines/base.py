@@ -45,5 +45,10 @@ class Engine(Protocol):
         so an engine can yield cheap hypotheses first (the best-located zone, upright) and
         costlier ones after (other rotations, other zones). Raises NoMrzFound when the
         image has nothing that looks like an MRZ.
+
+        When it is a generator, the pipeline `send()`s it, with each request for the next
+        hypothesis, the MRZ lines (0 = top) still in doubt after a valid reading, or None
+        when there is no such focus. An engine may then re-read only those lines in its
+        later hypotheses of the same zone; one that cannot simply ignores what it is sent.
         """
         ...

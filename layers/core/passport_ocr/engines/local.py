@@ -36,6 +36,8 @@ CROP_MARGIN_X = 0.35
 PX_PER_CHAR = 17.0
 # A first line read with less mean confidence is probably upside down: read it turned first.
 CONFIDENT_READING = 0.9
+# Zones whose ink leans this far right (filler_balance) are probed upside down first.
+UPSIDE_DOWN_BALANCE = 0.03
 # Readings below this (or without '<') are not an MRZ: no costlier variants are tried.
 MRZ_LIKE_CONFIDENCE = 0.75
 # MRZ print covers well over this share of a line crop, paper more than this too.
@@ -142,6 +144,35 @@ def looks_like_mrz(lines: list[OcrLine]) -> bool:
     return sum(line.text.count("<") for line in lines) >= 2 and mean_confidence(lines) >= MRZ_LIKE_CONFIDENCE
 
 
+def upright_crops(crops: list[np.ndarray], flipped: bool) -> list[np.ndarray]:
+    """A zone's line crops (as found, top to bottom) in the document's reading order, each
+    turned half round when the zone is upside down."""
+    if not flipped:
+        return list(crops)
+    return [np.ascontiguousarray(crop[::-1, ::-1]) for crop in reversed(crops)]
+
+
+def filler_balance(crops: list[np.ndarray]) -> float:
+    """(ink in the left third - ink in the right third) / both, over a zone's line crops.
+
+    MRZ fields are written from the left and padded with thin '<' fillers on the right (names,
+    optional data, the personal number), so an upright zone carries its ink on the left:
+    above 0 on every page and specimen measured, below -0.03 on 55 of 61 upside-down ones.
+    """
+    left = right = 0.0
+    for crop in crops:
+        ink = 255.0 - clean_ink(crop)[:, :, 0]
+        third = ink.shape[1] // 3
+        left += float(ink[:, :third].sum())
+        right += float(ink[:, -third:].sum())
+    return (left - right) / max(left + right, 1.0)
+
+
+def looks_upside_down(crops: list[np.ndarray]) -> bool:
+    """Whether a zone's crops carry their ink on the right: the zone is probably turned half round."""
+    return filler_balance(crops) < -UPSIDE_DOWN_BALANCE
+
+
 class LocalEngine:
     name = "local"
     _shared: "LocalEngine | None" = None
@@ -189,11 +220,44 @@ class LocalEngine:
 
     def _read(self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, note: str) -> MrzReading:
         """Recognise a zone's line crops (as found, top to bottom), upright or turned half round."""
-        if flipped:
-            crops = [np.ascontiguousarray(crop[::-1, ::-1]) for crop in reversed(crops)]
-        lines = [chars_to_line(ctc_decode(p)) for p in self.recognizer.frame_probs(crops)]
+        lines = self._recognise(upright_crops(crops, flipped))
         turned = (zone.angle_deg + (180 if flipped else 0)) % 360
         return MrzReading(lines=lines, geometry=zone_geometry(zone, flipped), notes=[f"{note}, turned {turned:.1f} deg"])
+
+    def _recognise(self, crops: list[np.ndarray]) -> list[OcrLine]:
+        return [chars_to_line(ctc_decode(p)) for p in self.recognizer.frame_probs(crops)]
+
+    def _reread(
+        self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, base: MrzReading,
+        doubted: frozenset[int] | None, note: str,
+    ) -> MrzReading:
+        """The zone read again from other crops: only the document lines in `doubted` when
+        given (the others are kept from `base`, a reading of the same zone), else all."""
+        if doubted is None or len(base.lines) != len(crops) or not doubted <= set(range(len(crops))):
+            return self._read(zone, crops, flipped, note)
+        wanted = sorted(doubted)
+        ordered = upright_crops(crops, flipped)
+        lines = list(base.lines)
+        for i, line in zip(wanted, self._recognise([ordered[i] for i in wanted])):
+            lines[i] = line
+        turned = (zone.angle_deg + (180 if flipped else 0)) % 360
+        numbers = ", ".join(str(i + 1) for i in wanted)
+        notes = [f"{note}, line {numbers} only, turned {turned:.1f} deg"]
+        return MrzReading(lines=lines, geometry=zone_geometry(zone, flipped), notes=notes)
+
+    def _read_all(
+        self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, probe: MrzReading | None, note: str
+    ) -> MrzReading:
+        """Every line of the zone read one way round; `probe`, the document's first line
+        already read that way, is not read again."""
+        if probe is None:
+            return self._read(zone, crops, flipped, note)
+        rest = crops[:-1] if flipped else crops[1:]
+        if not rest:
+            return probe
+        reading = self._read(zone, rest, flipped, note)
+        reading.lines = probe.lines + reading.lines
+        return reading
 
     def _zone_readings(self, image: Image.Image, zone: MrzZone) -> Iterator[MrzReading]:
         """Hypotheses for one zone: as found or turned (likelier first), then repaired crops."""
@@ -201,36 +265,39 @@ class LocalEngine:
         # smudge, perspective) still gets cut from where its neighbours begin.
         crops = self._crops(image, zone, zone_range(zone))
         note = f"zone score {zone.score:.0f}"
-        # One line tells the orientation: reading the others the wrong way round would be waste.
-        probe = self._read(zone, crops[:1], False, note)
-        upright_first = mean_confidence(probe.lines) >= CONFIDENT_READING
+        # One line tells the orientation: reading the others the wrong way round would be
+        # waste. The document's first line is probed the way the filler runs suggest.
+        probe_flipped = looks_upside_down(crops)
+        probe = self._read(zone, crops[-1:] if probe_flipped else crops[:1], probe_flipped, note)
+        probe_confident = mean_confidence(probe.lines) >= CONFIDENT_READING
+        first = probe_flipped if probe_confident else not probe_flipped
         readings: list[tuple[bool, MrzReading]] = []
-        for flipped in (not upright_first, upright_first):
+        doubted: frozenset[int] | None = None  # sent by the pipeline (Engine.mrz_candidates)
+        for flipped in (first, not first):
             if readings and not looks_like_mrz(readings[0][1].lines):
-                # Confident print that is no MRZ, or neither way round reads like one: next zone.
-                if upright_first or not looks_like_mrz(probe.lines):
+                # Confident print that is no MRZ, or neither way round reads like one: next
+                # zone. A zone whose filler runs say it is upside down is read that way round
+                # whatever its probe gave: the names line probed reads worst on rough print.
+                if probe_confident or not (probe_flipped or looks_like_mrz(probe.lines)):
                     return
-            if readings and upright_first and mean_confidence(readings[0][1].lines) >= CONFIDENT_READING:
-                # Read upright with confidence, and like an MRZ: upside down it would be
-                # garbage. The repaired crops below are worth more.
+            if readings and mean_confidence(readings[0][1].lines) >= CONFIDENT_READING:
+                # Read one way round with confidence, and like an MRZ: the other way round it
+                # would be garbage. The repaired crops below are worth more.
                 break
-            if flipped:
-                reading = self._read(zone, crops, True, note)
-            elif len(crops) > 1:
-                reading = self._read(zone, crops[1:], False, note)
-                reading.lines = probe.lines + reading.lines
-            else:
-                reading = probe
+            reading = self._read_all(zone, crops, flipped, probe if flipped == probe_flipped else None, note)
             readings.append((flipped, reading))
-            yield reading
+            doubted = (yield reading) or doubted
         flipped, best = max(readings, key=lambda pair: mean_confidence(pair[1].lines))
         if not looks_like_mrz(best.lines):
             return
         stretched = full_length_range(zone)
         stretched_crops = self._crops(image, zone, stretched)
         if any(longer.shape[1] > crop.shape[1] * 1.05 for longer, crop in zip(stretched_crops, crops)):
-            yield self._read(zone, stretched_crops, flipped, note + ", stretched to full MRZ length")
-        yield self._read(zone, [clean_ink(c) for c in stretched_crops], flipped, note + ", flattened and binarised")
+            reading = self._reread(zone, stretched_crops, flipped, best, doubted, note + ", stretched to full MRZ length")
+            doubted = (yield reading) or doubted
+        binarised = [clean_ink(c) for c in stretched_crops]
+        reading = self._reread(zone, binarised, flipped, best, doubted, note + ", flattened and binarised")
+        doubted = (yield reading) or doubted
         # A wider crop gives crowded characters (many '<' in a row) more CTC frames.
         wide = self._crops(image, zone, stretched, 1.4 * self.px_per_char)
-        yield self._read(zone, wide, flipped, note + ", wider characters")
+        yield self._reread(zone, wide, flipped, best, doubted, note + ", wider characters")

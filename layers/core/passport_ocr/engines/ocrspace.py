@@ -668,4 +668,8 @@ class OcrSpaceEngine:
         page = self.client.read_page(image)
         if not page.lines:
             raise NoMrzFound("OCR.Space found no text in the image")
-        yield from readings_from_page(page)
+        # Every hypothesis comes from the one page already read: the lines in doubt the
+        # pipeline sends (Engine.mrz_candidates) are ignored, which a plain loop does (a
+        # `yield from` a list would pass them on to it and fail).
+        for reading in readings_from_page(page):
+            yield reading

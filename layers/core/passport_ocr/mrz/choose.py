@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
+from .formats import LAYOUTS
 from .read import MrzResult, flag_ambiguous_reading
 
 Source = TypeVar("Source")
@@ -52,6 +53,40 @@ def is_settled(result: MrzResult) -> bool:
     reading could settle, and the lines were read at their full length."""
     reading_doubts = [w for w in result.warnings if w.severity == "error" and w.code not in DOUBTS_NO_READING_SETTLES]
     return result.info.valid and not reading_doubts and line_lengths_fit(result)
+
+
+# Record fields the layouts hold under another name (TD1 splits its optional data in two).
+_LAYOUT_NAMES = {
+    "surname": ("name",),
+    "given_names": ("name",),
+    "document_type": ("document_code",),
+    "optional_data": ("optional_data", "optional_data_2"),
+}
+
+
+def lines_in_doubt(result: MrzResult) -> frozenset[int] | None:
+    """The MRZ lines (0 = top) that hold what another reading could settle: fields in doubt
+    and lines not read at their full length. None when that is not one line or two but the
+    reading as a whole (a doubt about no field, or nothing in doubt at all).
+
+    Another crop of a line that was read plainly gives the same characters again: re-reading
+    only the doubtful lines halves or thirds the cost of a second look.
+    """
+    layout = LAYOUTS.get(result.info.format)
+    raw = result.info.raw_lines
+    if layout is None or len(raw) != layout.line_count:
+        return None
+    lines: set[int] = set()
+    for warning in result.warnings:
+        if warning.severity != "error" or warning.code in DOUBTS_NO_READING_SETTLES:
+            continue
+        names = _LAYOUT_NAMES.get(warning.field or "", (warning.field,))
+        specs = [spec for spec in layout.fields if spec.name in names]
+        if not specs:
+            return None
+        lines.update(spec.line for spec in specs)
+    lines.update(i for i, line in enumerate(raw) if len(line.replace(" ", "")) != layout.line_length)
+    return frozenset(lines) if lines and len(lines) < layout.line_count else None
 
 
 def _rank(candidate: Candidate) -> tuple:
