@@ -186,6 +186,13 @@ def test_the_lines_in_doubt_are_those_of_the_doubtful_fields():
     assert lines_in_doubt(both) is None
 
 
+def test_a_look_alike_number_doubted_for_a_rough_zone_needs_every_line_read_again():
+    # One unsure filler makes the zone rough: 'ZS0000177' then has a twin ('250000177').
+    rough = read_mrz([read(POL[0]), read(POL[1], {30: ("<", 0.6, [("C", 0.3)])})], today=TODAY)
+    assert ("ambiguous_character", "document_number") in {(w.code, w.field) for w in rough.warnings}
+    assert lines_in_doubt(rough) is None
+
+
 def test_a_line_read_short_is_in_doubt():
     dropped = NLD[0].replace("SANNE<", "SANE<", 1)[:43]
     assert lines_in_doubt(read_mrz([read(dropped), read(NLD[1])], today=TODAY)) == {0}

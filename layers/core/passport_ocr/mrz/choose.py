@@ -64,6 +64,12 @@ _LAYOUT_NAMES = {
 }
 
 
+# Doubts weighed on the whole zone: a document number with a look-alike twin is doubted when
+# any character of the zone was read unsure (review._flag_invisible_number_rivals), so only
+# a new reading of every line can clear it.
+DOUBTS_OF_THE_WHOLE_ZONE = frozenset({("ambiguous_character", "document_number")})
+
+
 def lines_in_doubt(result: MrzResult) -> frozenset[int] | None:
     """The MRZ lines (0 = top) that hold what another reading could settle: fields in doubt
     and lines not read at their full length. None when that is not one line or two but the
@@ -80,6 +86,8 @@ def lines_in_doubt(result: MrzResult) -> frozenset[int] | None:
     for warning in result.warnings:
         if warning.severity != "error" or warning.code in DOUBTS_NO_READING_SETTLES:
             continue
+        if (warning.code, warning.field) in DOUBTS_OF_THE_WHOLE_ZONE:
+            return None
         names = _LAYOUT_NAMES.get(warning.field or "", (warning.field,))
         specs = [spec for spec in layout.fields if spec.name in names]
         if not specs:
