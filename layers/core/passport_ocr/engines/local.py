@@ -4,10 +4,10 @@ No text-detection network on the MRZ path: imaging.locate finds the zone geometr
 module cuts each line out of the full-resolution input and reads it. Hypotheses come out
 likeliest and cheapest first: per zone (best zone first; a zone seen at low detail is first
 located again in a crop of the input) the orientation the first line reads confidently in
-(probed the way round the filler runs suggest), then the other one, then repaired crops (stretched to the full MRZ length, flattened and
-binarised, wider characters: only the lines in doubt when the pipeline says which); after
-the zones of the first working size, a finer pass for
-documents small in the frame.
+(probed the way round the filler runs suggest), then the other one, then repaired crops
+(stretched to the full MRZ length, flattened and binarised, wider characters; only the lines
+in doubt when the pipeline says which); after the zones of the first working size, a finer
+pass for documents small in the frame.
 """
 
 from __future__ import annotations
