@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..ocr_types import OcrLine
+from .alphabets import page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
 from .translit import mrz_spellings
 from .labels import LabelHit, find_labels, guess_label, has_value_words, is_label_text, label_coverage
@@ -108,6 +109,9 @@ class _Segment:
 
 
 def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
+    # The issuing country's languages bound the letters the page can hold (alphabets.py).
+    alphabet = page_alphabet(mrz_fields.get("issuing_country"))
+    lines = [restrict_line(line, alphabet) for line in lines]
     boxed = []
     for i, line in enumerate(lines):
         # Lines without a box (engines that give none) are laid out one under the other.
