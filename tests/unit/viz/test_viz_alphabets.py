@@ -22,11 +22,11 @@ def reading(text, unsure=None):
 
 
 def test_alphabet_holds_the_national_letters_and_english_french_ones():
-    turkish = page_alphabet("TUR")
+    turkish = page_alphabet("TUR").letters
     assert {"Ğ", "ğ", "Ş", "ş", "İ", "ı", "Ç", "Ü"} <= turkish
     assert "É" in turkish  # French, printed on every page
     assert "Č" not in turkish and "Ñ" not in turkish
-    lithuanian = page_alphabet("LTU")
+    lithuanian = page_alphabet("LTU").letters
     assert {"Ė", "ė", "Į", "Ų", "Ū"} <= lithuanian and "Í" not in lithuanian
 
 
@@ -38,7 +38,7 @@ def test_unknown_country_restricts_nothing():
 
 def test_every_country_names_known_languages_and_vietnamese_has_its_toned_vowels():
     assert all(language in LANGUAGE_LETTERS for languages in COUNTRY_LANGUAGES.values() for language in languages)
-    vietnamese = page_alphabet("VNM")
+    vietnamese = page_alphabet("VNM").letters
     assert {"Ụ", "ụ", "Ả", "Ấ", "Ậ", "Ơ", "ơ", "Ư", "Đ", "đ"} <= vietnamese
 
 
@@ -70,11 +70,29 @@ def test_foreign_letter_read_surely_stays_sure():
     assert line.chars[1].confidence > 0.8
 
 
-def test_letters_inside_the_alphabet_are_left_alone():
-    char = OcrChar("Ö", 0.78, [("Ő", 0.1)])
-    assert restrict_char(char, page_alphabet("HUN")) is char
+def test_letters_inside_the_alphabet_without_a_national_runner_up_are_left_alone():
+    char = OcrChar("É", 0.78, [("E", 0.2)])
+    assert restrict_char(char, page_alphabet("GBR")) is char
     line = reading("GYÖR 12.03.2020 / N°")
     assert restrict_line(line, page_alphabet("HUN")) is line
+
+
+def test_a_close_national_runner_up_wins_over_its_base_letter():
+    polish = restrict_line(reading("WROCLAW", {4: (0.522, [("Ł", 0.459), ("E", 0.018)])}), page_alphabet("POL"))
+    assert polish.text == "WROCŁAW"
+    # Not a national letter of a British page: the reading stands as it was.
+    british = restrict_line(reading("WROCLAW", {4: (0.522, [("Ł", 0.459), ("E", 0.018)])}), page_alphabet("GBR"))
+    assert british.text == "WROCLAW" and british.chars[4].confidence == 0.522
+
+
+def test_a_national_runner_up_far_behind_lowers_the_readings_confidence():
+    # 'KØBENHAVN' read 'KOBENHAVN' on a Danish page: the O stays, but not as sure as 0.79.
+    line = restrict_line(reading("KOBENHAVN", {1: (0.791, [("Ø", 0.176), ("0", 0.011)])}), page_alphabet("DNK"))
+    assert line.text == "KOBENHAVN"
+    assert line.chars[1].confidence < 0.7
+    # Both letters Hungarian: neither is favoured, the reading keeps its own confidence.
+    char = restrict_char(OcrChar("Ö", 0.78, [("Ő", 0.1)]), page_alphabet("HUN"))
+    assert (char.char, char.confidence) == ("Ö", 0.78)
 
 
 def test_the_field_reader_uses_the_issuing_countrys_alphabet():

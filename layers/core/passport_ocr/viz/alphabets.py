@@ -11,14 +11,16 @@ A country missing from the table gets no alphabet (None): nothing is restricted.
 
 `restrict_line` treats the alphabet as a decoding prior, the way the MRZ decoder is bound to
 its character set: a letter outside it is replaced by the recogniser's best runner-up inside
-it. It is a prior, not a rule (a place of birth abroad can be printed in its own spelling:
-'KRAKÓW' on a Nigerian page): a foreign letter read surely stays, one read unsurely with no
-such runner-up stays with a confidence that says it is doubtful.
+it, and a national letter offered as a close runner-up wins over its base letter. It is a
+prior, not a rule (a place of birth abroad can be printed in its own spelling: 'KRAKÓW' on a
+Nigerian page): a foreign letter read surely stays, one read unsurely with no such runner-up
+stays with a confidence that says it is doubtful.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..ocr_types import OcrChar, OcrLine
@@ -115,13 +117,16 @@ COUNTRY_LANGUAGES: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=256)
-def page_alphabet(country: str | None) -> frozenset[str] | None:
-    """The letters beyond A-Z (both cases) the issuing country's pages print, or None when
-    the country is unknown (then any letter is possible)."""
-    if not country or country.strip("<") not in COUNTRY_LANGUAGES:
-        return None
-    languages = COUNTRY_LANGUAGES[country.strip("<")] + ALWAYS
+@dataclass(frozen=True)
+class PageAlphabet:
+    """The letters beyond A-Z (both cases) a page can print, and those of them its national
+    languages use (the rest are English and French)."""
+
+    letters: frozenset[str]
+    national: frozenset[str]
+
+
+def _letters(languages: tuple[str, ...]) -> frozenset[str]:
     letters: set[str] = set()
     for language in languages:
         for upper in LANGUAGE_LETTERS[language]:
@@ -132,10 +137,21 @@ def page_alphabet(country: str | None) -> frozenset[str] | None:
     return frozenset(letters)
 
 
-def fits(char: str, alphabet: frozenset[str] | None) -> bool:
+@lru_cache(maxsize=256)
+def page_alphabet(country: str | None) -> PageAlphabet | None:
+    """The alphabet of the issuing country's pages, or None when the country is unknown
+    (then any letter is possible)."""
+    code = (country or "").strip("<")
+    if code not in COUNTRY_LANGUAGES:
+        return None
+    national = COUNTRY_LANGUAGES[code]
+    return PageAlphabet(_letters(national + ALWAYS), _letters(national))
+
+
+def fits(char: str, alphabet: PageAlphabet | None) -> bool:
     """Whether `char` can be printed on a page of `alphabet`: anything but a letter beyond
     A-Z outside it (digits, punctuation and plain letters always can)."""
-    return alphabet is None or char.isascii() or not char.isalpha() or char in alphabet
+    return alphabet is None or char.isascii() or not char.isalpha() or char in alphabet.letters
 
 
 # How likely a letter outside the page's alphabet is to be printed there (a place of birth
@@ -144,42 +160,55 @@ def fits(char: str, alphabet: frozenset[str] | None) -> bool:
 # is weighed down by this much. A foreign letter read surely (0.99) stays; one read at 0.8
 # gives way to a runner-up of the alphabet, or is kept with a confidence that flags it.
 FOREIGN_LETTER_ODDS = 0.05
+# The recogniser, trained on text of many languages, reads a blurred national letter as its
+# base letter far more often than the reverse ('KOLN' for 'KÖLN', 'WROCLAW' for 'WROCŁAW'):
+# a national letter of the page (beyond A-Z, not English or French) weighs this much more.
+# A runner-up with half the top reading's probability wins; one far behind stays a
+# runner-up, but lowers the confidence of the top reading.
+NATIONAL_LETTER_WEIGHT = 2.0
 
 
-def restrict_char(char: OcrChar, alphabet: frozenset[str] | None) -> OcrChar:
-    """`char` when it fits the alphabet; else the likeliest of it and its runners-up, the
-    recogniser's probabilities weighed by the alphabet (Bayes, FOREIGN_LETTER_ODDS).
+def _weight(letter: str, probability: float, alphabet: PageAlphabet) -> float:
+    if not fits(letter, alphabet):
+        return probability * FOREIGN_LETTER_ODDS
+    return probability * NATIONAL_LETTER_WEIGHT if letter in alphabet.national else probability
+
+
+def restrict_char(char: OcrChar, alphabet: PageAlphabet | None) -> OcrChar:
+    """The likeliest of `char` and its runners-up, the recogniser's probabilities weighed by
+    the page's alphabet (Bayes: FOREIGN_LETTER_ODDS, NATIONAL_LETTER_WEIGHT); `char` itself
+    when the alphabet has nothing to say (a fitting reading with no national runner-up).
 
     The confidence is the chosen letter's share of the weighed probability, the classes the
-    recogniser did not list counting as letters of the alphabet (any could be the printed
-    one): honest, and low when the recogniser offered nothing better. The case is the
-    reading's: the recogniser tells a capital from a small letter by size better than it
-    tells accents apart.
+    recogniser did not list counting as plain letters (any could be the printed one), and
+    never more than the recogniser's own for a reading kept: honest, and low when the
+    recogniser offered nothing better or the runner-up is close. The case is the reading's:
+    the recogniser tells a capital from a small letter by size better than it tells accents
+    apart.
     """
-    if fits(char.char, alphabet):
+    if alphabet is None or (
+        fits(char.char, alphabet) and not any(alt in alphabet.national for alt, _ in char.alternatives)
+    ):
         return char
-
-    def weight(letter: str, probability: float) -> float:
-        return probability if fits(letter, alphabet) else probability * FOREIGN_LETTER_ODDS
-
     readings = [(char.char, char.confidence), *char.alternatives]
     unlisted = max(0.0, 1.0 - sum(p for _, p in readings))
-    total = sum(weight(letter, p) for letter, p in readings) + unlisted
-    best, probability = max(
-        (item for item in readings if item[0].isalpha()), key=lambda item: weight(*item)
-    )
-    share = weight(best, probability) / total
+    total = sum(_weight(letter, p, alphabet) for letter, p in readings) + unlisted
+    letters = [item for item in readings if item[0].isalpha()]
+    if not letters:
+        return char
+    best, probability = max(letters, key=lambda item: _weight(*item, alphabet))
+    share = _weight(best, probability, alphabet) / total
     if best == char.char:
-        return OcrChar(char.char, share, char.alternatives)
+        return OcrChar(char.char, min(char.confidence, share), char.alternatives)
     letter = best.upper() if char.char.isupper() else best.lower()
     if len(letter) != 1 or not fits(letter, alphabet):
         letter = best  # 'ß' has no one-letter capital, 'İ' no one-letter small form
     return OcrChar(letter, share, [item for item in readings if item[0] != best])
 
 
-def restrict_line(line: OcrLine, alphabet: frozenset[str] | None) -> OcrLine:
-    """`line` with every letter kept to `alphabet` (the line itself when nothing changes, or
-    when its characters do not spell its text: an engine without per-character evidence)."""
+def restrict_line(line: OcrLine, alphabet: PageAlphabet | None) -> OcrLine:
+    """`line` with every letter weighed by `alphabet` (the line itself when nothing changes,
+    or when its characters do not spell its text: an engine without per-character evidence)."""
     if alphabet is None or "".join(c.char for c in line.chars).strip() != line.text:
         return line
     chars = [restrict_char(c, alphabet) for c in line.chars]
