@@ -103,3 +103,12 @@ def test_the_field_reader_uses_the_issuing_countrys_alphabet():
     assert lithuanian["authority"].value == "MIGRACIJOS DEPARTAMENTAS"
     spanish = read_printed_fields([label, value], {"issuing_country": "ESP"})
     assert spanish["authority"].value == "MIGRACÍJOS DEPARTAMENTAS"
+
+
+def test_neighbouring_languages_printed_on_a_page_are_in_its_alphabet():
+    # A Czech passport of someone born in Slovakia before 1993: 'ĽUBOTÍN'.
+    czech = restrict_line(reading("LUBOTÍN", {0: (0.5, [("Ľ", 0.45)])}), page_alphabet("CZE"))
+    assert czech.text == "ĽUBOTÍN"
+    # Sami place names in northern Norway; not on a Polish page.
+    assert {"Ŋ", "Ŧ", "Đ"} <= page_alphabet("NOR").letters
+    assert "Ŋ" not in page_alphabet("POL").letters

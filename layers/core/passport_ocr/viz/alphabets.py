@@ -46,6 +46,8 @@ LANGUAGE_LETTERS: dict[str, str] = {
     "da": "ÆØÅÉ",
     "fi": "ÅÄÖŠŽ",
     "is": "ÁÐÉÍÓÚÝÞÆÖ",
+    "se": "ÁČĐŊŠŦŽ",  # Northern Sami
+    "mi": "ĀĒĪŌŪ",  # Māori
     "fo": "ÁÐÍÓÚÝÆØ",
     "et": "ÄÕÖÜŠŽ",
     "lv": "ĀČĒĢĪĶĻŅŠŪŽ",
@@ -94,8 +96,11 @@ COUNTRY_LANGUAGES: dict[str, tuple[str, ...]] = {
     "FRA": ("fr",), "MCO": ("fr",), "BEL": ("fr", "nl", "de"), "NLD": ("nl",),
     "ESP": ("es", "ca", "gl", "eu"), "AND": ("ca",), "PRT": ("pt",), "ITA": ("it",), "SMR": ("it",), "VAT": ("it",),
     "GBR": (), "GBD": (), "GBN": (), "GBO": (), "GBP": (), "GBS": (), "IRL": ("ga",), "MLT": ("mt",),
-    "ISL": ("is",), "NOR": ("no",), "SWE": ("sv",), "DNK": ("da", "fo"), "FIN": ("fi", "sv"),
-    "EST": ("et",), "LVA": ("lv",), "LTU": ("lt",), "POL": ("pl",), "CZE": ("cs",), "SVK": ("sk",),
+    # Sami place names in the north of Norway, Sweden and Finland.
+    "ISL": ("is",), "NOR": ("no", "se"), "SWE": ("sv", "se"), "DNK": ("da", "fo"), "FIN": ("fi", "sv", "se"),
+    "EST": ("et",), "LVA": ("lv",), "LTU": ("lt",), "POL": ("pl",),
+    # One state until 1993 (places of birth in the other); Slovakia's Hungarian minority.
+    "CZE": ("cs", "sk"), "SVK": ("sk", "cs", "hu"),
     "HUN": ("hu",), "SVN": ("sl",), "HRV": ("hr",), "BIH": ("hr",), "MNE": ("hr",), "SRB": ("hr",),
     "ROU": ("ro",), "MDA": ("ro",), "ALB": ("sq",), "RKS": ("sq", "hr"), "XKX": ("sq", "hr"),
     "TUR": ("tr",), "CYP": ("tr",), "AZE": ("az",), "TKM": ("tk",), "UZB": ("uz",),
@@ -113,7 +118,7 @@ COUNTRY_LANGUAGES: dict[str, tuple[str, ...]] = {
     "VNM": ("vi",), "PHL": ("tl",), "MYS": ("ms",), "IDN": ("id",), "BRN": ("ms",), "SGP": ("ms",),
     "TLS": ("pt",), "CHN": (), "HKG": (), "MAC": ("pt",), "TWN": (), "JPN": (), "KOR": (), "IND": (), "PAK": (),
     "BGD": (), "LKA": (), "NPL": (), "THA": (), "KHM": (), "LAO": (), "MMR": (), "MNG": (), "IRQ": ("ku",),
-    "IRN": (), "ISR": (), "SAU": (), "ARE": (), "QAT": (), "KWT": (), "JOR": (), "LBN": (), "AUS": (), "NZL": (),
+    "IRN": (), "ISR": (), "SAU": (), "ARE": (), "QAT": (), "KWT": (), "JOR": (), "LBN": (), "AUS": (), "NZL": ("mi",),
 }
 
 

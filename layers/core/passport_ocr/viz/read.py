@@ -17,7 +17,15 @@ from ..ocr_types import OcrLine
 from .alphabets import page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
 from .translit import mrz_spellings
-from .labels import GUESS_SCORE_FACTOR, LabelHit, find_labels, guess_label, has_value_words, is_label_text, label_coverage
+from .labels import (
+    GUESS_SCORE_FACTOR,
+    LabelHit,
+    find_labels,
+    guess_label,
+    has_value_words,
+    is_label_text,
+    label_coverage,
+)
 
 DATE_FIELDS = ("date_of_issue", "date_of_birth", "date_of_expiry")
 # Only the fields the printed page alone gives are worth a guessed label (read._prepare); a
