@@ -38,6 +38,9 @@ from passport_ocr.viz.dates import find_dates, month_number
         ("12.08 2012", 12, 8, 2012, 4),
         ("2020.0608", 8, 6, 2020, 4),  # one separator of a year-first date lost
         ("2020-06.08", 8, 6, 2020, 4),
+        ("2021 01-04", 4, 1, 2021, 4),  # a year-first date with a blurred separator read as a space
+        ("23 JUINUN 2024", 23, 6, 2024, 4),  # 'JUIN/JUN' with its slash lost
+        ("12 AUGAOU 20", 12, 8, 20, 2),
     ],
 )
 def test_one_date_in_many_styles(text, day, month, year, year_digits):
@@ -62,7 +65,7 @@ def test_several_dates_in_a_line_with_their_spans():
     assert text[found[0].start : found[0].end] == "16 APR 2007"
 
 
-@pytest.mark.parametrize("text", ["L898902C3", "ZE 184226 B", "31.02.2012", "1234.5678", "2625-06 06", "12 08 7", "A234567893", "72033012347", "12 FOO 2012"])
+@pytest.mark.parametrize("text", ["L898902C3", "ZE 184226 B", "31.02.2012", "1234.5678", "2625-06 06", "12 08 7", "A234567893", "72033012347", "12 FOO 2012", "12 FOOJAN 2012", "3021 01 04"])
 def test_no_date_where_none_is_printed(text):
     assert find_dates(text) == []
 

@@ -1,5 +1,9 @@
 """Fuzzy matching of OCR'd label text against the label table."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from passport_ocr.viz.labels import LABELS, find_labels, guess_label, has_value_words, is_label_text, starts_with_label
@@ -84,3 +88,38 @@ def test_a_misread_label_is_guessed_as_a_whole(text, field):
 @pytest.mark.parametrize("text", ["MALMÖ", "12 AUG 2012", "Mece of torth  Lima do hattsanoe", "AB"])
 def test_no_guess_when_no_field_is_clearly_closest(text):
     assert guess_label(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("11. AuthodtyTAtorte", "authority"),  # 'Authority / Autorité', slash lost, both misread
+        ("Place ofhirth/Lieu de naissance", "place_of_birth"),
+    ],
+)
+def test_glued_misread_label_words_are_split(text, field):
+    hits = find_labels(text)
+    assert hits and {hit.field for hit in hits} == {field}
+    assert hits[0].start <= 4 and hits[-1].end == len(text)
+
+
+def test_a_glued_word_is_not_split_into_a_label_and_a_chance_resemblance():
+    # 'Geburtsort/Place of birth' misread: 'GebutsorPa' + 'oirth' would leave 'oirth' as a
+    # value beside a label; unsplit, the line is still guessed as a whole (read.py).
+    assert find_labels("7. GebutsorPaoirth") == []
+    assert guess_label("7. GebutsorPaoirth").field == "place_of_birth"
+    assert find_labels("SAARBRÜCKEN") == [] and find_labels("Landeshauptstadt München") == []
+
+
+def test_snapping_a_word_is_the_same_in_every_process():
+    # Words equally close to two label words ('adress': 'address', 'adresse'): the tie is
+    # settled alphabetically, not by set order (string hashing is randomised per process).
+    words = ["adress", "autorit", "documentn", "efternan", "eternavn", "fornan", "gldig"]
+    code = f"from passport_ocr.viz.labels import snap_word; print([snap_word(w)[0] for w in {words!r}])"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("0", "1", "2", "3", "4", "5")
+    }
+    assert runs == {"['address', 'autorita', 'documentno', 'efternamn', 'efternavn', 'fornamn', 'geldig']\n"}

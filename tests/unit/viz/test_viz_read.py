@@ -143,6 +143,33 @@ def test_misread_small_label_above_a_larger_value_names_its_field():
     assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "PRAHA"
 
 
+def test_a_label_that_reads_closely_names_a_value_as_high_as_itself():
+    # Small print on a worn card is detected in a box as high as its value's.
+    lines = page(
+        ("Place f birth/ Lie de neissance", 438, 330, 734, 366),
+        ("UTRECHT", 439, 357, 600, 395),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "UTRECHT"
+
+
+def test_a_label_read_loosely_needs_a_larger_value_below():
+    # Only as close to a label as many a value is: a line under it as high as it says nothing.
+    lines = page(("Mace of eth", 100, 100, 400, 140), ("LIÈGE", 100, 124, 200, 164))
+    assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)
+    lines = page(("Mace of eth", 100, 100, 400, 130), ("LIÈGE", 100, 124, 200, 164))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "LIÈGE"
+
+
+def test_a_label_misread_before_its_slash_starts_with_its_line():
+    # Only 'Lieu de naissance' is matched; its value starts under 'Place of birth', at the
+    # line's left edge, far left of the matched words.
+    lines = page(
+        ("9.Place ofhirth/Lieu de naissane", 1132, 702, 1468, 745),
+        ("PRAHA", 1128, 732, 1281, 780),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "PRAHA"
+
+
 def test_a_misread_label_is_not_guessed_from_text_alone():
     # The same text under, not above, a larger line: nothing says it is a label.
     lines = page(

@@ -125,6 +125,9 @@ _PATTERNS = (
     # 07 11.2019, 12.08 2012: a blurred separator read as another one (or as a space); the
     # four-digit year keeps this from matching runs of numbers
     ("dmy_mixed", re.compile(r"(?<!\d)(\d{1,2})\s?[./\-\s]\s?(\d{1,2})\s?[./\-\s]\s?(\d{4})(?!\d)")),
+    # 2021 01-04: an ISO-style date with a blurred separator read as another one (or as a
+    # space); the century digits keep this from matching runs of numbers
+    ("ymd_mixed", re.compile(r"(?<!\d)((?:19|20)\d{2})\s?[-./\s]\s?(\d{1,2})\s?[-./\s]\s?(\d{1,2})(?!\d)")),
     # 2020.0608: one separator of an ISO-style date lost
     ("ymd_one_sep", re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-./]?(\d{2})[-./](\d{2})|[-./](\d{2})(\d{2}))(?!\d)")),
     # 01 01 03 read with a space lost ('01 0103'), or printed as 010103: only as a whole value
@@ -133,10 +136,18 @@ _PATTERNS = (
 
 
 def _group_month(group: str) -> int | None:
-    for part in re.split(r"\s*[/|]\s*", group):
+    parts = re.split(r"\s*[/|]\s*", group)
+    for part in parts:
         number = month_number(part)
         if number:
             return number
+    # The slash between two languages lost ('JUIN/JUN' read 'JUINUN'): the month the word
+    # begins with, its longest leading name of three letters or more.
+    for part in parts:
+        for size in range(len(part) - 1, 2, -1):
+            number = month_number(part[:size])
+            if number:
+                return number
     return None
 
 
@@ -163,7 +174,7 @@ def find_dates(text: str) -> list[PrintedDate]:
             elif kind == "mdy_word":
                 month = _group_month(m.group(1))
                 parsed = month and _make(int(m.group(2)), month, m.group(3), m.start(), m.end())
-            elif kind == "ymd":
+            elif kind in ("ymd", "ymd_mixed"):
                 parsed = _make(int(m.group(3)), int(m.group(2)), m.group(1), m.start(), m.end())
             elif kind == "ymd_one_sep":
                 month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))

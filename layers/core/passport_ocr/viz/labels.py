@@ -171,7 +171,9 @@ def snap_word(word: str) -> tuple[str | None, float]:
         if len(c) > 3 and 2 * count / (len(grams) + len(_VOCAB_BIGRAMS[c])) >= 0.4
     ]
     best, best_score = None, 0.0
-    for candidate in shortlist:
+    # In a set order, which of two equally close words wins would change from one process
+    # to the next (string hashing is randomised): alphabetical order settles ties.
+    for candidate in sorted(shortlist):
         score = SequenceMatcher(None, word, candidate).ratio()
         if score > best_score:
             best, best_score = candidate, score
@@ -181,27 +183,54 @@ def snap_word(word: str) -> tuple[str | None, float]:
     return (best, best_score) if best_score >= needed else (None, 0.0)
 
 
-def _split_joined(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Split a word OCR glued from two label words ('ofbirth' -> 'of', 'birth')."""
+# A part of a glued word is taken as a misread label word only when at least this long:
+# shorter ones resemble some label word by chance.
+MIN_SNAPPED_PART = 5
+
+
+def _label_part(part: str) -> bool:
+    """Whether `part` of a glued word is a label word: read exactly, or misread but long."""
+    return part in _VOCAB_BIGRAMS or (len(part) >= MIN_SNAPPED_PART and snap_word(part)[0] is not None)
+
+
+def _split_joined(words: list[tuple[str, int, int]], loose: bool = False) -> list[tuple[str, int, int]]:
+    """Split a word OCR glued from two label words ('ofbirth' -> 'of', 'birth'). `loose`:
+    misread parts too, when the whole is no label word ('ofhirth'; 'AuthodtyTAtorte',
+    'Authority / Autorité' with its slash lost); exact parts are preferred."""
     out = []
     for word, start, end in words:
+        cut = None
         if word not in _VOCAB_BIGRAMS and len(word) >= 5:
-            for cut in range(2, len(word) - 1):
-                left, right = word[:cut], word[cut:]
-                if left in _VOCAB_BIGRAMS and right in _VOCAB_BIGRAMS:
-                    middle = start + cut * (end - start) // len(word)
-                    out += [(left, start, middle), (right, middle, end)]
-                    break
-            else:
-                out.append((word, start, end))
-        else:
+            cuts = range(2, len(word) - 1)
+            cut = next((c for c in cuts if word[:c] in _VOCAB_BIGRAMS and word[c:] in _VOCAB_BIGRAMS), None)
+            if cut is None and loose and snap_word(word)[0] is None:
+                cut = next((c for c in cuts if _label_part(word[:c]) and _label_part(word[c:])), None)
+        if cut is None:
             out.append((word, start, end))
+            continue
+        middle = start + cut * (end - start) // len(word)
+        out += [(word[:cut], start, middle), (word[cut:], middle, end)]
     return out
 
 
 def find_labels(text: str) -> list[LabelHit]:
-    """Every label phrase in `text`, longest first where they overlap."""
+    """Every label phrase in `text`, longest first where they overlap.
+
+    Glued words are split into misread label words only when every part then lies in a
+    label: a part that resembles a label word by chance ('GebutsorPa' + 'oirth') would
+    otherwise read as a value beside its label."""
     words = _split_joined(_words_with_spans(_NUMBERING.sub(lambda m: " " * len(m.group()), text)))
+    hits = _phrase_hits(words)
+    loose = _split_joined(words, loose=True)
+    if loose != words:
+        loose_hits = _phrase_hits(loose)
+        parts = set(loose) - set(words)
+        if all(any(h.start <= start and end <= h.end for h in loose_hits) for _, start, end in parts):
+            return loose_hits
+    return hits
+
+
+def _phrase_hits(words: list[tuple[str, int, int]]) -> list[LabelHit]:
     snapped = [snap_word(w) for w, _, _ in words]
     hits: list[LabelHit] = []
     candidates = sorted({i for word, _ in snapped if word for i in _PHRASES_BY_FIRST_WORD.get(word, ())})

@@ -14,9 +14,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..ocr_types import OcrLine
+from .alphabets import page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
 from .translit import mrz_spellings
-from .labels import LabelHit, find_labels, guess_label, has_value_words, is_label_text, label_coverage
+from .labels import (
+    GUESS_SCORE_FACTOR,
+    LabelHit,
+    find_labels,
+    guess_label,
+    has_value_words,
+    is_label_text,
+    label_coverage,
+)
 
 DATE_FIELDS = ("date_of_issue", "date_of_birth", "date_of_expiry")
 # Only the fields the printed page alone gives are worth a guessed label (read._prepare); a
@@ -40,6 +49,11 @@ _JOIN_GAP = 0.6
 # A line is guessed to be a misread label only when a line at least this much higher
 # (detector boxes) lies under it, as values print larger than their labels...
 _VALUE_HEIGHT_RATIO = 1.2
+# ...or, for a line that reads as a label closely (guess similarity at least this much), a
+# line at least as high: small print on worn or low-resolution pages is detected in boxes
+# as high as the value's ('Place f birth/ Lie de neissance' above 'UTRECHT').
+_CLOSE_GUESS_SIMILARITY = 0.7
+_CLOSE_GUESS_HEIGHT_RATIO = 0.95
 # ...and as close under it as a value under its label (a line with a row between them is
 # another field's).
 _GUESS_Y_REACH = 0.5
@@ -108,6 +122,9 @@ class _Segment:
 
 
 def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
+    # The issuing country's languages bound the letters the page can hold (alphabets.py).
+    alphabet = page_alphabet(mrz_fields.get("issuing_country"))
+    lines = [restrict_line(line, alphabet) for line in lines]
     boxed = []
     for i, line in enumerate(lines):
         # Lines without a box (engines that give none) are laid out one under the other.
@@ -122,10 +139,14 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     for line in prepared:
         if line.labels or _reads_as_mrz_value(line.text, mrz_fields):
             continue
-        if any(_is_larger_line_below(line, other) for other in prepared):
-            guessed = guess_label(line.text)
-            if guessed is not None and guessed.field in GUESSABLE_FIELDS:
-                line.labels, line.coverage = [guessed], 1.0
+        if not any(_is_larger_line_below(line, other, _CLOSE_GUESS_HEIGHT_RATIO) for other in prepared):
+            continue
+        guessed = guess_label(line.text)
+        if guessed is None or guessed.field not in GUESSABLE_FIELDS:
+            continue
+        close = guessed.score >= _CLOSE_GUESS_SIMILARITY * GUESS_SCORE_FACTOR
+        if close or any(_is_larger_line_below(line, other, _VALUE_HEIGHT_RATIO) for other in prepared):
+            line.labels, line.coverage = [guessed], 1.0
     return prepared
 
 
@@ -146,11 +167,11 @@ def _reads_as_mrz_value(text: str, mrz_fields: dict) -> bool:
     return bool(words & names)
 
 
-def _is_larger_line_below(label: _Line, other: _Line) -> bool:
-    """Whether `other` lies just under `label`, where its value would, and is printed larger,
-    as values are."""
+def _is_larger_line_below(label: _Line, other: _Line, ratio: float) -> bool:
+    """Whether `other` lies just under `label`, where its value would, and is at least `ratio`
+    times as high (values print larger than their labels)."""
     height = label.height
-    if other.height < _VALUE_HEIGHT_RATIO * height:
+    if other.height < ratio * height:
         return False
     gap = other.box[1] - label.box[3]
     centre_drop = (other.box[1] + other.box[3]) / 2 - (label.box[1] + label.box[3]) / 2
@@ -192,7 +213,13 @@ def _label_groups(lines: list[_Line]) -> list[_LabelGroup]:
             if current and hit.field == current.field and all(c in _SEPARATORS for c in between):
                 current.end, current.score = hit.end, min(current.score, hit.score)
                 continue
-            current = _LabelGroup(hit.field, index, hit.start, hit.end, hit.score)
+            start = hit.start
+            # '9.Place ofhirth/Lieu de naissance': what precedes the first label up to a slash
+            # is the same label in another language, misread; the label starts with the line,
+            # where its value does.
+            if current is None and line.text[:start].rstrip().endswith("/"):
+                start = 0
+            current = _LabelGroup(hit.field, index, start, hit.end, hit.score)
             groups.append(current)
     return groups
 

@@ -1,0 +1,114 @@
+"""The issuing country's alphabet as a prior on the recogniser's letters (hand-built readings)."""
+
+from passport_ocr.ocr_types import OcrChar, OcrLine
+from passport_ocr.viz.alphabets import (
+    COUNTRY_LANGUAGES,
+    LANGUAGE_LETTERS,
+    page_alphabet,
+    restrict_char,
+    restrict_line,
+)
+from passport_ocr.viz.read import read_printed_fields
+
+
+def reading(text, unsure=None):
+    """A line read surely, except the characters of `unsure`: index -> (probability, runners-up)."""
+    unsure = unsure or {}
+    chars = []
+    for i, c in enumerate(text):
+        probability, alternatives = unsure.get(i, (0.99, []))
+        chars.append(OcrChar(c, probability, alternatives))
+    return OcrLine(text=text, chars=chars, confidence=0.95, box=(0, 0, 10 * len(text), 40))
+
+
+def test_alphabet_holds_the_national_letters_and_english_french_ones():
+    turkish = page_alphabet("TUR").letters
+    assert {"Ğ", "ğ", "Ş", "ş", "İ", "ı", "Ç", "Ü"} <= turkish
+    assert "É" in turkish  # French, printed on every page
+    assert "Č" not in turkish and "Ñ" not in turkish
+    lithuanian = page_alphabet("LTU").letters
+    assert {"Ė", "ė", "Į", "Ų", "Ū"} <= lithuanian and "Í" not in lithuanian
+
+
+def test_unknown_country_restricts_nothing():
+    assert page_alphabet("XYZ") is None and page_alphabet(None) is None
+    line = reading("MÜDÜRLÜČÜ", {7: (0.6, [("Ć", 0.2)])})
+    assert restrict_line(line, None) is line
+
+
+def test_every_country_names_known_languages_and_vietnamese_has_its_toned_vowels():
+    assert all(language in LANGUAGE_LETTERS for languages in COUNTRY_LANGUAGES.values() for language in languages)
+    vietnamese = page_alphabet("VNM").letters
+    assert {"Ụ", "ụ", "Ả", "Ấ", "Ậ", "Ơ", "ơ", "Ư", "Đ", "đ"} <= vietnamese
+
+
+def test_letter_outside_the_alphabet_gives_way_to_a_runner_up_inside_it():
+    # A Lithuanian page: 'Í' is no Lithuanian (nor English or French) letter, 'I' is.
+    line = restrict_line(reading("MIGRACÍJOS", {6: (0.609, [("I", 0.391)])}), page_alphabet("LTU"))
+    assert line.text == "MIGRACIJOS"
+    # Sure: nothing but the doubtful foreign reading competes with it.
+    assert line.chars[6].confidence > 0.9
+
+
+def test_a_runner_up_in_the_other_case_takes_the_readings_case():
+    line = restrict_line(reading("BAKANLIČI", {7: (0.736, [("Ć", 0.096), ("ğ", 0.066)])}), page_alphabet("TUR"))
+    assert line.text == "BAKANLIĞI"
+    # The recogniser gave the right letter little probability: the value must be reviewed.
+    assert line.chars[7].confidence < 0.5
+
+
+def test_foreign_letter_without_a_fitting_runner_up_stays_but_is_doubtful():
+    line = restrict_line(reading("MÜDÜRLÜČÜ", {7: (0.805, [("Ć", 0.069)])}), page_alphabet("TUR"))
+    assert line.text == "MÜDÜRLÜČÜ"
+    assert line.chars[7].confidence < 0.5
+
+
+def test_foreign_letter_read_surely_stays_sure():
+    # A place of birth abroad in its own spelling (a Danish city on a Swedish page).
+    line = restrict_line(reading("KØBENHAVN", {1: (0.996, [("O", 0.003)])}), page_alphabet("SWE"))
+    assert line.text == "KØBENHAVN"
+    assert line.chars[1].confidence > 0.8
+
+
+def test_letters_inside_the_alphabet_without_a_national_runner_up_are_left_alone():
+    char = OcrChar("É", 0.78, [("E", 0.2)])
+    assert restrict_char(char, page_alphabet("GBR")) is char
+    line = reading("GYÖR 12.03.2020 / N°")
+    assert restrict_line(line, page_alphabet("HUN")) is line
+
+
+def test_a_close_national_runner_up_wins_over_its_base_letter():
+    polish = restrict_line(reading("WROCLAW", {4: (0.522, [("Ł", 0.459), ("E", 0.018)])}), page_alphabet("POL"))
+    assert polish.text == "WROCŁAW"
+    # Not a national letter of a British page: the reading stands as it was.
+    british = restrict_line(reading("WROCLAW", {4: (0.522, [("Ł", 0.459), ("E", 0.018)])}), page_alphabet("GBR"))
+    assert british.text == "WROCLAW" and british.chars[4].confidence == 0.522
+
+
+def test_a_national_runner_up_far_behind_lowers_the_readings_confidence():
+    # 'KØBENHAVN' read 'KOBENHAVN' on a Danish page: the O stays, but not as sure as 0.79.
+    line = restrict_line(reading("KOBENHAVN", {1: (0.791, [("Ø", 0.176), ("0", 0.011)])}), page_alphabet("DNK"))
+    assert line.text == "KOBENHAVN"
+    assert line.chars[1].confidence < 0.7
+    # Both letters Hungarian: neither is favoured, the reading keeps its own confidence.
+    char = restrict_char(OcrChar("Ö", 0.78, [("Ő", 0.1)]), page_alphabet("HUN"))
+    assert (char.char, char.confidence) == ("Ö", 0.78)
+
+
+def test_the_field_reader_uses_the_issuing_countrys_alphabet():
+    label = OcrLine.plain("Authority / Autorité", 0.98, box=(0, 0, 200, 30))
+    value = reading("MIGRACÍJOS DEPARTAMENTAS", {6: (0.609, [("I", 0.391)])})
+    value.box = (0, 32, 400, 72)
+    lithuanian = read_printed_fields([label, value], {"issuing_country": "LTU"})
+    assert lithuanian["authority"].value == "MIGRACIJOS DEPARTAMENTAS"
+    spanish = read_printed_fields([label, value], {"issuing_country": "ESP"})
+    assert spanish["authority"].value == "MIGRACÍJOS DEPARTAMENTAS"
+
+
+def test_neighbouring_languages_printed_on_a_page_are_in_its_alphabet():
+    # A Czech passport of someone born in Slovakia before 1993: 'ĽUBOTÍN'.
+    czech = restrict_line(reading("LUBOTÍN", {0: (0.5, [("Ľ", 0.45)])}), page_alphabet("CZE"))
+    assert czech.text == "ĽUBOTÍN"
+    # Sami place names in northern Norway; not on a Polish page.
+    assert {"Ŋ", "Ŧ", "Đ"} <= page_alphabet("NOR").letters
+    assert "Ŋ" not in page_alphabet("POL").letters
