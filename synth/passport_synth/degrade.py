@@ -175,18 +175,22 @@ def phone_photo(rng: random.Random, page: Image.Image, share: float, angle: floa
     """`page` photographed at full phone resolution: skewed, turned `angle` degrees, `share`
     of the width of a 12 MP frame, softened. (place_in_photo makes the generator's smaller
     photos; this one takes any page, e.g. a real specimen.)"""
-    frame = Image.blend(
-        Image.effect_noise(PHONE_FRAME, 40).convert("RGB").filter(ImageFilter.GaussianBlur(3)),
-        Image.new("RGB", PHONE_FRAME, (120, 100, 80)),
-        0.6,
-    )
     scale = share * PHONE_FRAME[0] / page.width
     document = skewed_view(rng, page.resize((int(page.width * scale), int(page.height * scale)), Image.BICUBIC))
     document = document.convert("RGBA").rotate(angle, expand=True, resample=Image.BICUBIC)
     x = rng.randint(0, max(0, PHONE_FRAME[0] - document.width))
     y = rng.randint(0, max(0, PHONE_FRAME[1] - document.height))
+    softness = rng.uniform(0.5, 1.5)
+    # The frame's grain is drawn from `rng` too (Image.effect_noise draws from C's unseeded
+    # rand(), so a case would differ from one run to the next).
+    grain = np.random.default_rng(rng.getrandbits(32)).normal(128.0, 40.0, (PHONE_FRAME[1], PHONE_FRAME[0]))
+    frame = Image.blend(
+        Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8), "L").convert("RGB").filter(ImageFilter.GaussianBlur(3)),
+        Image.new("RGB", PHONE_FRAME, (120, 100, 80)),
+        0.6,
+    )
     frame.paste(document, (x, y), document)
-    return frame.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5)))
+    return frame.filter(ImageFilter.GaussianBlur(softness))
 
 
 def uneven_light(rng: random.Random, image: Image.Image, np_rng: np.random.Generator) -> Image.Image:
