@@ -82,3 +82,25 @@ def test_card_pages_are_detected_at_a_finer_scale_than_passport_pages():
     # Per MRZ character, not per page: the TD1 page above the MRZ is shorter but as wide.
     assert card_side / passport_side == dict(PageTextParams().detect_char_px_by_format)["TD1"] / PageTextParams().detect_char_px
     assert card_side > passport_side
+
+
+def test_stage_clock_charges_cpu_time_to_the_stage_just_ended():
+    import time
+
+    from passport_ocr.viz.local_text import StageClock
+
+    def burn(seconds):
+        until = time.process_time() + seconds
+        while time.process_time() < until:
+            pass
+
+    started = time.process_time()
+    clock = StageClock()
+    burn(0.02)
+    clock.lap("detect")
+    clock.lap("read")  # nothing done since the last lap
+    burn(0.01)
+    clock.lap("detect")  # a stage met again adds up
+    assert set(clock.seconds) == {"detect", "read"}
+    assert clock.seconds["detect"] >= 0.03 and clock.seconds["read"] < 0.005
+    assert sum(clock.seconds.values()) <= time.process_time() - started

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,6 +102,21 @@ def upright_page(
     return page, scale
 
 
+class StageClock:
+    """CPU seconds (time.process_time) spent in each stage of one page, for the benchmark:
+    wall time on a shared machine says little about what a page costs."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.process_time()
+
+    def lap(self, stage: str) -> None:
+        """Charge the CPU time since the previous lap (or the start) to `stage`."""
+        now = time.process_time()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
 class LocalPageText:
     """Detector + Latin recogniser sessions, created once per process."""
 
@@ -113,6 +129,8 @@ class LocalPageText:
         self.detector = TextDetector(model_path("det", model_dir), threads)
         self.recognizer = TextRecognizer(model_path("rec", model_dir), threads)
         self.params = params
+        # CPU seconds per stage of the last page read (StageClock), for the benchmark.
+        self.last_stage_cpu: dict[str, float] = {}
 
     @classmethod
     def shared(cls, threads: int = 1, model_dir: str | None = None) -> "LocalPageText":
@@ -124,19 +142,24 @@ class LocalPageText:
     def page_text(self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3") -> list[OcrLine]:
         """Text lines of the data page, boxes in the upright page's pixels, top to bottom."""
         params = self.params
+        clock = StageClock()
+        self.last_stage_cpu = clock.seconds
         page, scale = upright_page(image, geometry, doc_format, params.page_char_px, params.max_upscale)
+        gray = page.convert("L")
+        clock.lap("warp")
         page_char = _char_height(geometry) * scale  # one MRZ character's height on the page
         detect_char_px = dict(params.detect_char_px_by_format).get(doc_format, params.detect_char_px)
         detect_side = max(page.size) * detect_char_px / page_char
         boxes = self.detector.detect(page, max_side=int(detect_side))
+        clock.lap("detect")
         full_boxes = [
             (x0, y0, min(x1, x0 + params.max_line_aspect * (y1 - y0)), y1)
             for x0, y0, x1, y1, _score in boxes
             if params.min_line_height * page_char <= y1 - y0 <= params.max_line_height * page_char
         ]
-        gray = page.convert("L")
         first_boxes = [_first_part(gray, box, params.first_pass_aspect) for box in full_boxes]
         lines = self._read_wanted(page, full_boxes, first_boxes)
+        clock.lap("read_first")
         # A line cut short that does not start with a label is a value (an authority's name,
         # say) or a label misread: read it whole. Reading it again, rather than only its
         # rest, keeps words cut at a narrow gap intact.
@@ -148,6 +171,7 @@ class LocalPageText:
         for i, line in zip(again, self.recognizer.read([_crop(page, full_boxes[i]) for i in again], params.squeeze)):
             line.box = full_boxes[i]
             lines[i] = line
+        clock.lap("read_whole")
         return [lines[i] for i in sorted(lines) if lines[i].text]
 
     def _read_wanted(self, page: Image.Image, full_boxes: list[Box], first_boxes: list[Box]) -> dict[int, OcrLine]:
@@ -202,4 +226,4 @@ def _crop(page: Image.Image, box: Box) -> Image.Image:
     return page.crop((int(x0), int(y0), int(math.ceil(x1)), int(math.ceil(y1))))
 
 
-__all__ = ["LocalPageText", "PageTextParams", "upright_page"]
+__all__ = ["LocalPageText", "PageTextParams", "StageClock", "upright_page"]
