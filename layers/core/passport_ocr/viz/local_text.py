@@ -21,7 +21,7 @@ from . import DegenerateGeometry
 from .detect import TextDetector
 from .labels import starts_with_label
 from .recognize import TextRecognizer
-from .value_boxes import possible_labels, ready_boxes, unwanted_value, worth_reading_whole
+from .value_boxes import WANTED_FIELDS, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
 
@@ -139,8 +139,11 @@ class LocalPageText:
                 cls._shared = cls(threads, model_dir)
             return cls._shared
 
-    def page_text(self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3") -> list[OcrLine]:
-        """Text lines of the data page, boxes in the upright page's pixels, top to bottom."""
+    def page_text(
+        self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3", wanted: frozenset[str] = WANTED_FIELDS
+    ) -> list[OcrLine]:
+        """Text lines of the data page, boxes in the upright page's pixels, top to bottom;
+        values under labels of fields not in `wanted` are left unread."""
         params = self.params
         clock = StageClock()
         self.last_stage_cpu = clock.seconds
@@ -158,7 +161,7 @@ class LocalPageText:
             if params.min_line_height * page_char <= y1 - y0 <= params.max_line_height * page_char
         ]
         first_boxes = [_first_part(gray, box, params.first_pass_aspect) for box in full_boxes]
-        lines = self._read_wanted(page, full_boxes, first_boxes)
+        lines = self._read_wanted(page, full_boxes, first_boxes, wanted)
         clock.lap("read_first")
         # A line cut short that does not start with a label is a value (an authority's name,
         # say) or a label misread: read it whole. Reading it again, rather than only its
@@ -166,7 +169,7 @@ class LocalPageText:
         again = [
             i for i, (first, full) in enumerate(zip(first_boxes, full_boxes))
             if i in lines and first[2] < full[2] and not starts_with_label(lines[i].text)
-            and worth_reading_whole(i, full_boxes, lines)
+            and worth_reading_whole(i, full_boxes, lines, wanted)
         ]
         for i, line in zip(again, self.recognizer.read([_crop(page, full_boxes[i]) for i in again], params.squeeze)):
             line.box = full_boxes[i]
@@ -174,7 +177,9 @@ class LocalPageText:
         clock.lap("read_whole")
         return [lines[i] for i in sorted(lines) if lines[i].text]
 
-    def _read_wanted(self, page: Image.Image, full_boxes: list[Box], first_boxes: list[Box]) -> dict[int, OcrLine]:
+    def _read_wanted(
+        self, page: Image.Image, full_boxes: list[Box], first_boxes: list[Box], wanted: frozenset[str]
+    ) -> dict[int, OcrLine]:
         """First parts of the boxes, read top to bottom in waves, without the values of
         unwanted labels; keyed by box index."""
         lines: dict[int, OcrLine] = {}
@@ -184,7 +189,7 @@ class LocalPageText:
             ready = ready_boxes(labels_of, decided)
             decided.update(ready)
             if self.params.skip_unwanted_values:
-                ready = [i for i in ready if not unwanted_value(i, full_boxes, lines)]
+                ready = [i for i in ready if not unwanted_value(i, full_boxes, lines, wanted)]
             for i, line in zip(ready, self.recognizer.read([_crop(page, first_boxes[i]) for i in ready], self.params.squeeze)):
                 line.box = first_boxes[i]
                 lines[i] = line
