@@ -18,7 +18,7 @@ from PIL import Image
 from ..engines.base import MrzGeometry
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
-from .detect import TextDetector
+from .detect import TextDetector, detector_model, prepare_detector_input
 from .labels import starts_with_label
 from .recognize import TextRecognizer
 from .value_boxes import WANTED_FIELDS, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
@@ -126,7 +126,7 @@ class LocalPageText:
     def __init__(self, threads: int = 1, model_dir: str | None = None, params: PageTextParams = PageTextParams()):
         from .models import model_path
 
-        self.detector = TextDetector(model_path("det", model_dir), threads)
+        self.detector = TextDetector(detector_model(model_dir), threads)
         self.recognizer = TextRecognizer(model_path("rec", model_dir), threads)
         self.params = params
         # CPU seconds per stage of the last page read (StageClock), for the benchmark.
@@ -151,9 +151,7 @@ class LocalPageText:
         gray = page.convert("L")
         clock.lap("warp")
         page_char = _char_height(geometry) * scale  # one MRZ character's height on the page
-        detect_char_px = dict(params.detect_char_px_by_format).get(doc_format, params.detect_char_px)
-        detect_side = max(page.size) * detect_char_px / page_char
-        boxes = self.detector.detect(page, max_side=int(detect_side))
+        boxes = self.detector.detect(page, max_side=self._detect_side(page, page_char, doc_format))
         clock.lap("detect")
         full_boxes = [
             (x0, y0, min(x1, x0 + params.max_line_aspect * (y1 - y0)), y1)
@@ -176,6 +174,18 @@ class LocalPageText:
             lines[i] = line
         clock.lap("read_whole")
         return [lines[i] for i in sorted(lines) if lines[i].text]
+
+    def _detect_side(self, page: Image.Image, page_char: float, doc_format: str) -> int:
+        """The longest side of the detector's input for `page` (MRZ characters `page_char` high)."""
+        detect_char_px = dict(self.params.detect_char_px_by_format).get(doc_format, self.params.detect_char_px)
+        return int(max(page.size) * detect_char_px / page_char)
+
+    def detector_input(self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3") -> np.ndarray:
+        """The detector's input tensor for the page, as `page_text` makes it (to calibrate a
+        quantized detector on)."""
+        page, scale = upright_page(image, geometry, doc_format, self.params.page_char_px, self.params.max_upscale)
+        side = self._detect_side(page, _char_height(geometry) * scale, doc_format)
+        return prepare_detector_input(page, side)[0]
 
     def _read_wanted(
         self, page: Image.Image, full_boxes: list[Box], first_boxes: list[Box], wanted: frozenset[str]
