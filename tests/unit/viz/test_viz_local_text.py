@@ -104,3 +104,13 @@ def test_stage_clock_charges_cpu_time_to_the_stage_just_ended():
     assert set(clock.seconds) == {"detect", "read"}
     assert clock.seconds["detect"] >= 0.03 and clock.seconds["read"] < 0.005
     assert sum(clock.seconds.values()) <= time.process_time() - started
+
+
+def test_a_colour_line_is_cut_where_its_grey_version_is():
+    line = Image.new("RGB", (400, 40), (250, 245, 230))  # tinted paper
+    draw = ImageDraw.Draw(line)
+    for x0, x1 in ((5, 60), (75, 140), (155, 300), (310, 395)):
+        draw.rectangle((x0, 10, x1, 30), fill=(20, 30, 120))  # blue ink
+    box = (0, 0, 400, 40)
+    assert _first_part(line, box, aspect=5.0) == _first_part(line.convert("L"), box, aspect=5.0)
+    assert 140 < _first_part(line, box, aspect=5.0)[2] < 155
