@@ -105,6 +105,9 @@ def run_ours(items: list[Item], engine_name: str, fields: str) -> list[dict]:
     for index, item in enumerate(items):
         data = item.path.read_bytes()
         outcome: dict = {"record": None, "error": None}
+        page_text = _local_page_text()
+        if page_text is not None:
+            page_text.last_stage_cpu = {}  # a page whose visual zone is not read has no stages
         cpu_started, wall_started = time.process_time(), time.perf_counter()
         try:
             record = extract(data, engine=engine, settings=settings, fields=fields, today=item.today)
@@ -115,10 +118,31 @@ def run_ours(items: list[Item], engine_name: str, fields: str) -> list[dict]:
             outcome["error"] = f"crash:{type(error).__name__}:{error}"
         outcome["cpu_s"] = time.process_time() - cpu_started
         outcome["wall_s"] = time.perf_counter() - wall_started
+        outcome["stage_cpu_s"] = stage_split(outcome["cpu_s"], page_text.last_stage_cpu if page_text else {})
         outcomes.append(outcome)
         if (index + 1) % 25 == 0:
             print(f"  {index + 1}/{len(items)} pages", file=sys.stderr)
     return outcomes
+
+
+def _local_page_text():
+    """The local engine's shared visual-zone reader, once the first page has made it."""
+    from passport_ocr.viz.local_text import LocalPageText
+
+    return LocalPageText._shared
+
+
+# The stages of a page's CPU time: the visual zone's own (local_text.StageClock) and the rest
+# (image decoding, the MRZ, interpreting and merging the printed text).
+VIZ_STAGES = ("warp", "detect", "read_first", "read_whole")
+STAGES = ("mrz_rest", *VIZ_STAGES)
+
+
+def stage_split(total_cpu_s: float, viz_stages: dict[str, float]) -> dict[str, float]:
+    """CPU seconds per stage of one page; what the visual zone does not account for is 'mrz_rest'."""
+    split = {stage: viz_stages.get(stage, 0.0) for stage in VIZ_STAGES}
+    split["mrz_rest"] = max(0.0, total_cpu_s - sum(split.values()))
+    return split
 
 
 def cold_start(item: Item, engine_name: str, fields: str) -> dict:
@@ -264,6 +288,7 @@ def score(item: Item, outcome: dict) -> dict:
         "mrz_read": (predicted.get("mrz") or {}).get("lines") if record is not None and not mrz_exact else None,
         "cpu_s": outcome.get("cpu_s", 0.0),
         "wall_s": outcome.get("wall_s", 0.0),
+        "stage_cpu_s": outcome.get("stage_cpu_s"),
     }
 
 
@@ -309,7 +334,17 @@ def summarize(scores: list[dict]) -> dict:
         "errors": dict(Counter(s["error"] for s in scores if s["error"]).most_common()),
         "cpu_s_median": round(statistics.median(cpu), 3) if cpu else None,
         "cpu_s_p95": round(_percentile(cpu, 0.95), 3) if cpu else None,
+        # Per stage: median and mean CPU seconds (medians of parts do not add up to the whole).
+        "stage_cpu_s_median": _stage_stat(scores, statistics.median),
+        "stage_cpu_s_mean": _stage_stat(scores, statistics.fmean),
     }
+
+
+def _stage_stat(scores: list[dict], stat) -> dict[str, float] | None:
+    timed = [s["stage_cpu_s"] for s in scores if s.get("stage_cpu_s")]
+    if not timed:
+        return None
+    return {stage: round(stat([t.get(stage, 0.0) for t in timed]), 3) for stage in STAGES}
 
 
 def group_summaries(scores: list[dict]) -> dict[str, dict]:
@@ -335,6 +370,13 @@ def print_table(title: str, summaries: dict[str, dict], by_format: dict[str, dic
         print(f"{group:16s} {s['pages']:4d} {_pct(s['mrz_exact']):>6s} {s['silent_errors']:6d} {s['flagged']:5d} "
               f"{s['failed']:5d} {s['extracted_and_right']:5d} {s['flagged_but_right']:6d} "
               f"{_num(s['cpu_s_median']):>7s} {_num(s['cpu_s_p95']):>7s} {_pct(s['whole_record_exact']):>6s}")
+    if any(s["stage_cpu_s_median"] for s in summaries.values()):
+        print("\nCPU s per stage, median (mean)")
+        print(f"{'group':16s} " + " ".join(f"{stage:>14s}" for stage in STAGES))
+        for group, s in summaries.items():
+            if s["stage_cpu_s_median"]:
+                print(f"{group:16s} " + " ".join(
+                    f"{s['stage_cpu_s_median'][stage]:6.3f} ({s['stage_cpu_s_mean'][stage]:.3f})" for stage in STAGES))
     print("\nper-field accuracy (%)")
     fields = MRZ_FIELDS + VIZ_FIELDS
     print(f"{'group':16s} " + " ".join(f"{short[f]:>7s}" for f in fields))

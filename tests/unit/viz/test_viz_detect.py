@@ -65,3 +65,46 @@ def test_boxes_are_clipped_to_the_map():
 
 def test_empty_map_has_no_boxes():
     assert boxes_from_probability(np.zeros((32, 32), dtype=np.float32)) == []
+
+
+def test_the_shipped_int8_detector_is_preferred_and_the_float_model_is_the_fallback(tmp_path, monkeypatch):
+    from passport_ocr.viz import detect
+    from passport_ocr.viz.models import model_path
+
+    shipped = tmp_path / "det_int8.onnx"
+    monkeypatch.setattr(detect, "INT8_DETECTOR", shipped)
+    float_model = model_path("det", str(tmp_path))
+    assert detect.detector_model(str(tmp_path)) == float_model  # nothing shipped
+    shipped.write_bytes(b"model")
+    assert detect.detector_model(str(tmp_path)) == shipped
+    assert detect.detector_model(str(tmp_path), quantized=False) == float_model
+
+
+def _iou(a, b) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    inter = width * height
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def test_the_int8_detector_finds_the_lines_the_float_detector_finds():
+    import io
+
+    import pytest
+    from PIL import Image
+
+    from passport_ocr.viz.detect import INT8_DETECTOR, TextDetector, detector_model
+
+    if not INT8_DETECTOR.exists():
+        pytest.skip("no int8 detector shipped")
+    from passport_synth import generate
+
+    page = Image.open(io.BytesIO(generate(1234, "clean", "TD3").data))
+    exact = TextDetector(detector_model(quantized=False)).detect(page, max_side=1024)
+    quantized = TextDetector(INT8_DETECTOR).detect(page, max_side=1024)
+    assert len(exact) >= 15  # a passport page's labels and values
+    matched = [max(_iou(box, other) for other in quantized) for box in exact]
+    assert sum(iou >= 0.7 for iou in matched) >= 0.9 * len(exact)
+    assert abs(len(quantized) - len(exact)) <= 0.1 * len(exact)

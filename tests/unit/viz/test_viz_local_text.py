@@ -82,3 +82,35 @@ def test_card_pages_are_detected_at_a_finer_scale_than_passport_pages():
     # Per MRZ character, not per page: the TD1 page above the MRZ is shorter but as wide.
     assert card_side / passport_side == dict(PageTextParams().detect_char_px_by_format)["TD1"] / PageTextParams().detect_char_px
     assert card_side > passport_side
+
+
+def test_stage_clock_charges_cpu_time_to_the_stage_just_ended():
+    import time
+
+    from passport_ocr.viz.local_text import StageClock
+
+    def burn(seconds):
+        until = time.process_time() + seconds
+        while time.process_time() < until:
+            pass
+
+    started = time.process_time()
+    clock = StageClock()
+    burn(0.02)
+    clock.lap("detect")
+    clock.lap("read")  # nothing done since the last lap
+    burn(0.01)
+    clock.lap("detect")  # a stage met again adds up
+    assert set(clock.seconds) == {"detect", "read"}
+    assert clock.seconds["detect"] >= 0.03 and clock.seconds["read"] < 0.005
+    assert sum(clock.seconds.values()) <= time.process_time() - started
+
+
+def test_a_colour_line_is_cut_where_its_grey_version_is():
+    line = Image.new("RGB", (400, 40), (250, 245, 230))  # tinted paper
+    draw = ImageDraw.Draw(line)
+    for x0, x1 in ((5, 60), (75, 140), (155, 300), (310, 395)):
+        draw.rectangle((x0, 10, x1, 30), fill=(20, 30, 120))  # blue ink
+    box = (0, 0, 400, 40)
+    assert _first_part(line, box, aspect=5.0) == _first_part(line.convert("L"), box, aspect=5.0)
+    assert 140 < _first_part(line, box, aspect=5.0)[2] < 155

@@ -77,3 +77,46 @@ def test_a_line_read_in_part_is_read_whole_only_where_a_value_or_a_label_could_b
     # A misread label above a larger line: read whole, its other language may name it.
     read[2] = OcrLine(text="Autnty", box=authority_label, confidence=0.5)
     assert worth_reading_whole(2, boxes, read)
+
+
+def _record(birth_check_ok: bool, warnings=()):
+    from passport_ocr.record import MrzCheck, MrzInfo, Record, Warning
+
+    checks = [MrzCheck("document_number", "1", "1", True), MrzCheck("date_of_birth", "5", "5" if birth_check_ok else "4", birth_check_ok)]
+    info = MrzInfo(format="TD3", lines=[], raw_lines=[], valid=birth_check_ok, checks=checks)
+    return Record(mrz=info, warnings=[Warning(code, "", field, "error") for code, field in warnings])
+
+
+def test_the_printed_birth_date_is_wanted_only_while_the_mrz_leaves_it_in_doubt():
+    from passport_ocr.viz.value_boxes import WANTED_FIELDS, wanted_fields
+
+    settled = wanted_fields(_record(birth_check_ok=True))
+    assert "date_of_birth" not in settled
+    assert settled == WANTED_FIELDS - {"date_of_birth"}  # print-only fields and names stay wanted
+    # The century cannot be told from two digits; a failing check digit vouches for nothing.
+    assert "date_of_birth" in wanted_fields(_record(True, [("ambiguous_century", "date_of_birth")]))
+    assert "date_of_birth" in wanted_fields(_record(birth_check_ok=False))
+    # A doubt about another field changes nothing.
+    assert "date_of_birth" not in wanted_fields(_record(True, [("ambiguous_century", "date_of_expiry")]))
+
+
+def test_the_value_under_a_birth_date_label_is_left_unread_when_not_wanted():
+    from passport_ocr.viz.value_boxes import WANTED_FIELDS
+
+    birth = label_at(500, 200)
+    boxes = [birth, value_under(birth)]
+    read = read_as(boxes, {0: "Date of birth / Date de naissance"})
+    assert not unwanted_value(1, boxes, read)
+    assert unwanted_value(1, boxes, read, WANTED_FIELDS - {"date_of_birth"})
+
+
+def test_a_numbered_label_is_a_bare_label_and_its_value_of_an_unwanted_field_is_skipped():
+    from passport_ocr.viz.value_boxes import label_fields
+
+    assert label_fields("3. Passport No.") == {"document_number"}
+    assert label_fields("11. Authority") == {"authority"}
+    assert label_fields("3. XS7313199") is None  # a number, then a value: not a label
+    assert label_fields("12 MAR 2025") is None
+    number = label_at(500, 200)
+    boxes = [number, value_under(number)]
+    assert unwanted_value(1, boxes, read_as(boxes, {0: "3. Passport No. / No. du passeport"}))

@@ -19,6 +19,7 @@ from ..record import Record
 from ..settings import Settings
 from .merge import merge_printed
 from .read import PrintedValue, read_printed_fields
+from .value_boxes import WANTED_FIELDS, wanted_fields
 
 
 class DegenerateGeometry(ValueError):
@@ -32,9 +33,15 @@ class PageTextSource(Protocol):
 
 
 def page_lines_for(
-    engine: object, image: Image.Image, reading: MrzReading, doc_format: str, settings: Settings | None = None
+    engine: object,
+    image: Image.Image,
+    reading: MrzReading,
+    doc_format: str,
+    settings: Settings | None = None,
+    wanted: frozenset[str] = WANTED_FIELDS,
 ) -> list[OcrLine] | None:
-    """The page's text lines for the VIZ stage, or None when the engine cannot give them."""
+    """The page's text lines for the VIZ stage, or None when the engine cannot give them.
+    The local engine leaves the values of fields not in `wanted` unread."""
     lines = getattr(reading, "page_lines", None)
     if lines:
         return _above_mrz(lines, reading.geometry)
@@ -47,7 +54,7 @@ def page_lines_for(
         from .local_text import LocalPageText
 
         settings = settings or Settings()
-        return LocalPageText.shared(settings.ocr_threads, settings.model_dir).page_text(image, geometry, doc_format)
+        return LocalPageText.shared(settings.ocr_threads, settings.model_dir).page_text(image, geometry, doc_format, wanted)
     return None
 
 
@@ -77,7 +84,7 @@ def read_visual_zone(
     """
     doc_format = record.mrz.format if record.mrz else "TD3"
     try:
-        lines = page_lines_for(engine, image, reading, doc_format, settings)
+        lines = page_lines_for(engine, image, reading, doc_format, settings, wanted_fields(record))
     except DegenerateGeometry:
         lines = None
     if lines is None:

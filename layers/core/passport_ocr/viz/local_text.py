@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,10 +18,10 @@ from PIL import Image
 from ..engines.base import MrzGeometry
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
-from .detect import TextDetector
+from .detect import TextDetector, detector_model, prepare_detector_input
 from .labels import starts_with_label
 from .recognize import TextRecognizer
-from .value_boxes import possible_labels, ready_boxes, unwanted_value, worth_reading_whole
+from .value_boxes import WANTED_FIELDS, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
 
@@ -95,10 +96,27 @@ def upright_page(
     origin_y = tl_y - margin * uy - above * vy
     # PIL's affine maps output (x, y) to input (a x + b y + c, d x + e y + f).
     coefficients = (ux / scale, vx / scale, origin_x, uy / scale, vy / scale, origin_y)
-    page = image.convert("RGB").transform(
+    # (convert() copies even an RGB image: a whole 12 MP photo, for a page of a tenth of it.)
+    source = image if image.mode == "RGB" else image.convert("RGB")
+    page = source.transform(
         (out_w, out_h), Image.AFFINE, coefficients, resample=Image.BILINEAR, fillcolor=(255, 255, 255)
     )
     return page, scale
+
+
+class StageClock:
+    """CPU seconds (time.process_time) spent in each stage of one page, for the benchmark:
+    wall time on a shared machine says little about what a page costs."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.process_time()
+
+    def lap(self, stage: str) -> None:
+        """Charge the CPU time since the previous lap (or the start) to `stage`."""
+        now = time.process_time()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 class LocalPageText:
@@ -110,9 +128,11 @@ class LocalPageText:
     def __init__(self, threads: int = 1, model_dir: str | None = None, params: PageTextParams = PageTextParams()):
         from .models import model_path
 
-        self.detector = TextDetector(model_path("det", model_dir), threads)
+        self.detector = TextDetector(detector_model(model_dir), threads)
         self.recognizer = TextRecognizer(model_path("rec", model_dir), threads)
         self.params = params
+        # CPU seconds per stage of the last page read (StageClock), for the benchmark.
+        self.last_stage_cpu: dict[str, float] = {}
 
     @classmethod
     def shared(cls, threads: int = 1, model_dir: str | None = None) -> "LocalPageText":
@@ -121,36 +141,56 @@ class LocalPageText:
                 cls._shared = cls(threads, model_dir)
             return cls._shared
 
-    def page_text(self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3") -> list[OcrLine]:
-        """Text lines of the data page, boxes in the upright page's pixels, top to bottom."""
+    def page_text(
+        self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3", wanted: frozenset[str] = WANTED_FIELDS
+    ) -> list[OcrLine]:
+        """Text lines of the data page, boxes in the upright page's pixels, top to bottom;
+        values under labels of fields not in `wanted` are left unread."""
         params = self.params
+        clock = StageClock()
+        self.last_stage_cpu = clock.seconds
         page, scale = upright_page(image, geometry, doc_format, params.page_char_px, params.max_upscale)
+        clock.lap("warp")
         page_char = _char_height(geometry) * scale  # one MRZ character's height on the page
-        detect_char_px = dict(params.detect_char_px_by_format).get(doc_format, params.detect_char_px)
-        detect_side = max(page.size) * detect_char_px / page_char
-        boxes = self.detector.detect(page, max_side=int(detect_side))
+        boxes = self.detector.detect(page, max_side=self._detect_side(page, page_char, doc_format))
+        clock.lap("detect")
         full_boxes = [
             (x0, y0, min(x1, x0 + params.max_line_aspect * (y1 - y0)), y1)
             for x0, y0, x1, y1, _score in boxes
             if params.min_line_height * page_char <= y1 - y0 <= params.max_line_height * page_char
         ]
-        gray = page.convert("L")
-        first_boxes = [_first_part(gray, box, params.first_pass_aspect) for box in full_boxes]
-        lines = self._read_wanted(page, full_boxes, first_boxes)
+        first_boxes = [_first_part(page, box, params.first_pass_aspect) for box in full_boxes]
+        lines = self._read_wanted(page, full_boxes, first_boxes, wanted)
+        clock.lap("read_first")
         # A line cut short that does not start with a label is a value (an authority's name,
         # say) or a label misread: read it whole. Reading it again, rather than only its
         # rest, keeps words cut at a narrow gap intact.
         again = [
             i for i, (first, full) in enumerate(zip(first_boxes, full_boxes))
             if i in lines and first[2] < full[2] and not starts_with_label(lines[i].text)
-            and worth_reading_whole(i, full_boxes, lines)
+            and worth_reading_whole(i, full_boxes, lines, wanted)
         ]
         for i, line in zip(again, self.recognizer.read([_crop(page, full_boxes[i]) for i in again], params.squeeze)):
             line.box = full_boxes[i]
             lines[i] = line
+        clock.lap("read_whole")
         return [lines[i] for i in sorted(lines) if lines[i].text]
 
-    def _read_wanted(self, page: Image.Image, full_boxes: list[Box], first_boxes: list[Box]) -> dict[int, OcrLine]:
+    def _detect_side(self, page: Image.Image, page_char: float, doc_format: str) -> int:
+        """The longest side of the detector's input for `page` (MRZ characters `page_char` high)."""
+        detect_char_px = dict(self.params.detect_char_px_by_format).get(doc_format, self.params.detect_char_px)
+        return int(max(page.size) * detect_char_px / page_char)
+
+    def detector_input(self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3") -> np.ndarray:
+        """The detector's input tensor for the page, as `page_text` makes it (to calibrate a
+        quantized detector on)."""
+        page, scale = upright_page(image, geometry, doc_format, self.params.page_char_px, self.params.max_upscale)
+        side = self._detect_side(page, _char_height(geometry) * scale, doc_format)
+        return prepare_detector_input(page, side)[0]
+
+    def _read_wanted(
+        self, page: Image.Image, full_boxes: list[Box], first_boxes: list[Box], wanted: frozenset[str]
+    ) -> dict[int, OcrLine]:
         """First parts of the boxes, read top to bottom in waves, without the values of
         unwanted labels; keyed by box index."""
         lines: dict[int, OcrLine] = {}
@@ -160,22 +200,22 @@ class LocalPageText:
             ready = ready_boxes(labels_of, decided)
             decided.update(ready)
             if self.params.skip_unwanted_values:
-                ready = [i for i in ready if not unwanted_value(i, full_boxes, lines)]
+                ready = [i for i in ready if not unwanted_value(i, full_boxes, lines, wanted)]
             for i, line in zip(ready, self.recognizer.read([_crop(page, first_boxes[i]) for i in ready], self.params.squeeze)):
                 line.box = first_boxes[i]
                 lines[i] = line
         return lines
 
 
-def _first_part(gray: Image.Image, box: Box, aspect: float) -> Box:
+def _first_part(page: Image.Image, box: Box, aspect: float) -> Box:
     """The box cut at the last gap between words within `aspect` heights of its start (the
-    whole box when it is short or has no such gap)."""
+    whole box when it is short or has no such gap). Only the strip searched is made grey."""
     x0, y0, x1, y1 = box
     height = y1 - y0
     if x1 - x0 <= (aspect + 1.0) * height:
         return box
     search_x0, search_x1 = int(x0 + 1.5 * height), int(x0 + aspect * height)
-    strip = np.asarray(gray.crop((search_x0, int(y0), search_x1, int(math.ceil(y1)))), dtype=np.float32)
+    strip = np.asarray(page.crop((search_x0, int(y0), search_x1, int(math.ceil(y1)))).convert("L"), dtype=np.float32)
     if strip.size == 0:
         return box
     # Ink: pixels darker than halfway between the darkest and the paper level, so a tinted
@@ -202,4 +242,4 @@ def _crop(page: Image.Image, box: Box) -> Image.Image:
     return page.crop((int(x0), int(y0), int(math.ceil(x1)), int(math.ceil(y1))))
 
 
-__all__ = ["LocalPageText", "PageTextParams", "upright_page"]
+__all__ = ["LocalPageText", "PageTextParams", "StageClock", "upright_page"]

@@ -11,7 +11,8 @@ unwanted field.
 from __future__ import annotations
 
 from ..ocr_types import OcrLine
-from .labels import find_labels, is_label_text
+from ..record import Record
+from .labels import find_labels, is_label_text, starts_with_label
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -20,6 +21,21 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 # no check digit, so the printed form is their only cross-check, and it completes a name the
 # MRZ truncated. Values the check digits already vouch for (number, expiry) are skipped.
 WANTED_FIELDS = frozenset({"date_of_issue", "place_of_birth", "authority", "date_of_birth", "surname", "given_names"})
+# A printed birth date adds nothing once the MRZ's check digit vouches for it and its century
+# is settled: the print could only agree (or disagree as an 'info' warning).
+BIRTH_DATE_DOUBTS = frozenset({"ambiguous_century"})
+
+
+def wanted_fields(record: Record) -> frozenset[str]:
+    """The printed fields worth reading for `record`: WANTED_FIELDS, less the birth date when
+    the MRZ already settles it (a passing check digit, no doubt about its century)."""
+    vouched = record.mrz is not None and any(c.name == "date_of_birth" and c.ok for c in record.mrz.checks)
+    doubted = any(w.field == "date_of_birth" and w.code in BIRTH_DATE_DOUBTS for w in record.warnings)
+    if vouched and not doubted:
+        return WANTED_FIELDS - {"date_of_birth"}
+    return WANTED_FIELDS
+
+
 # Same reach as read._value_segment: a value starts within this many label heights of the
 # label's left edge and lies within this many label heights below it.
 VALUE_X_TOLERANCE = 1.5
@@ -58,10 +74,15 @@ def _closest_below(label: Box, boxes: list[Box], exclude: int) -> int | None:
 
 
 def label_fields(text: str) -> set[str] | None:
-    """The fields a bare label line names, or None when the line holds more than labels."""
-    if not is_label_text(text):
+    """The fields a bare label line names, or None when the line holds more than labels.
+
+    Many passports number their fields ('3. Passport No.', '11. Authority'): a number before
+    the first label is part of the label, not a value."""
+    hits = find_labels(text)
+    words = text[hits[0].start :] if hits and starts_with_label(text) else text
+    if not is_label_text(words):
         return None
-    return {hit.field for hit in find_labels(text)} or None
+    return {hit.field for hit in hits} or None
 
 
 def possible_labels(boxes: list[Box]) -> list[list[int]]:
@@ -126,4 +147,4 @@ def worth_reading_whole(
     return False
 
 
-__all__ = ["WANTED_FIELDS", "worth_reading_whole", "could_be_value_of", "label_fields", "possible_labels", "ready_boxes", "unwanted_value"]
+__all__ = ["WANTED_FIELDS", "wanted_fields", "worth_reading_whole", "could_be_value_of", "label_fields", "possible_labels", "ready_boxes", "unwanted_value"]
