@@ -221,7 +221,10 @@ class LocalEngine:
 
     def _read(self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, note: str) -> MrzReading:
         """Recognise a zone's line crops (as found, top to bottom), upright or turned half round."""
-        lines = self._recognise(upright_crops(crops, flipped))
+        return self._reading(zone, self._recognise(upright_crops(crops, flipped)), flipped, note)
+
+    def _reading(self, zone: MrzZone, lines: list[OcrLine], flipped: bool, note: str) -> MrzReading:
+        """A hypothesis of `zone`: its lines in reading order, where it lies, how it was read."""
         turned = (zone.angle_deg + (180 if flipped else 0)) % 360
         return MrzReading(lines=lines, geometry=zone_geometry(zone, flipped), notes=[f"{note}, turned {turned:.1f} deg"])
 
@@ -241,10 +244,8 @@ class LocalEngine:
         lines = list(base.lines)
         for i, line in zip(wanted, self._recognise([ordered[i] for i in wanted])):
             lines[i] = line
-        turned = (zone.angle_deg + (180 if flipped else 0)) % 360
         numbers = ", ".join(str(i + 1) for i in wanted)
-        notes = [f"{note}, line {numbers} only, turned {turned:.1f} deg"]
-        return MrzReading(lines=lines, geometry=zone_geometry(zone, flipped), notes=notes)
+        return self._reading(zone, lines, flipped, f"{note}, line {numbers} only")
 
     def _read_all(
         self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, probe: MrzReading | None, note: str

@@ -39,20 +39,28 @@ def line_lengths_fit(result: MrzResult) -> bool:
     A dropped letter in a name ('SANNE' read 'SANE') is padded back with a filler after the
     name, which no check digit sees; a reading of the right length cannot hide one.
     """
+    return len(result.info.raw_lines) == len(result.info.lines) and not _lines_off_length(result)
+
+
+def _lines_off_length(result: MrzResult) -> list[int]:
+    """The raw lines (0 = top) not read at the layout's length."""
     expected = len(result.info.lines[0]) if result.info.lines else 0
-    raw = result.info.raw_lines
-    return len(raw) == len(result.info.lines) and all(len(line.replace(" ", "")) == expected for line in raw)
+    return [i for i, line in enumerate(result.info.raw_lines) if len(line.replace(" ", "")) != expected]
 
 
 # Doubts about what the document says rather than how it was read: every reading shares them.
 DOUBTS_NO_READING_SETTLES = frozenset({"ambiguous_century"})
 
 
+def _reading_doubts(result: MrzResult) -> list:
+    """The error warnings another reading of the zone could settle."""
+    return [w for w in result.warnings if w.severity == "error" and w.code not in DOUBTS_NO_READING_SETTLES]
+
+
 def is_settled(result: MrzResult) -> bool:
     """Nothing another reading could improve: every check passes, no field in doubt that a
     reading could settle, and the lines were read at their full length."""
-    reading_doubts = [w for w in result.warnings if w.severity == "error" and w.code not in DOUBTS_NO_READING_SETTLES]
-    return result.info.valid and not reading_doubts and line_lengths_fit(result)
+    return result.info.valid and not _reading_doubts(result) and line_lengths_fit(result)
 
 
 # Record fields the layouts hold under another name (TD1 splits its optional data in two).
@@ -83,9 +91,7 @@ def lines_in_doubt(result: MrzResult) -> frozenset[int] | None:
     if layout is None or len(raw) != layout.line_count:
         return None
     lines: set[int] = set()
-    for warning in result.warnings:
-        if warning.severity != "error" or warning.code in DOUBTS_NO_READING_SETTLES:
-            continue
+    for warning in _reading_doubts(result):
         if (warning.code, warning.field) in DOUBTS_OF_THE_WHOLE_ZONE:
             return None
         names = _LAYOUT_NAMES.get(warning.field or "", (warning.field,))
@@ -93,7 +99,7 @@ def lines_in_doubt(result: MrzResult) -> frozenset[int] | None:
         if not specs:
             return None
         lines.update(spec.line for spec in specs)
-    lines.update(i for i, line in enumerate(raw) if len(line.replace(" ", "")) != layout.line_length)
+    lines.update(_lines_off_length(result))
     return frozenset(lines) if lines and len(lines) < layout.line_count else None
 
 
