@@ -4,7 +4,9 @@
 
 Each real sample is turned (90/180/45/135/-25 degrees), put small into a dark 2400 x 1800
 frame, blurred, or photographed: warped in perspective, turned, placed at 25-60 % of the
-width of a 4032 x 3024 (12 MP) phone frame and softened, then saved as JPEG. Every case is
+width of a 4032 x 3024 (12 MP) phone frame and softened; scaled to 250 or 320 px wide, under
+glare, faded, dark or shadowed; or put beside or above the next sample (two documents in one
+image: right when the record is either one and flagged `another_document`). Then saved as JPEG. Every case is
 deterministic (its random numbers are seeded by its name). A script, not a test: it prints
 one line per case and a summary, and asserts nothing.
 
@@ -26,6 +28,7 @@ import time
 import zlib
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -52,19 +55,93 @@ PHOTO_KINDS = {
     "rot45": lambda page, rng: page.rotate(45, expand=True, resample=Image.BICUBIC, fillcolor=(60, 60, 60)),
     "rot135": lambda page, rng: page.rotate(135, expand=True, resample=Image.BICUBIC, fillcolor=(60, 60, 60)),
 }
+
+
+def _scaled_to_width(width: int):
+    return lambda page, rng: page.resize((width, max(1, round(page.height * width / page.width))), Image.LANCZOS)
+
+
+def _with_glare(page: Image.Image, rng: random.Random) -> Image.Image:
+    """A bright blot of light (laminate under a lamp) over part of the lower page."""
+    pixels = np.asarray(page, dtype=np.float32)
+    height, width = pixels.shape[:2]
+    cy, cx = rng.uniform(0.55, 0.9) * height, rng.uniform(0.2, 0.8) * width
+    yy, xx = np.mgrid[0:height, 0:width]
+    light = 0.85 * np.exp(-(((yy - cy) / (0.12 * height)) ** 2 + ((xx - cx) / (0.15 * width)) ** 2))[..., None]
+    return Image.fromarray(np.clip(pixels * (1 - light) + 255 * light, 0, 255).astype(np.uint8))
+
+
+def _scaled_levels(gain: float, offset: float):
+    return lambda page, rng: Image.fromarray(
+        np.clip(np.asarray(page, dtype=np.float32) * gain + offset, 0, 255).astype(np.uint8)
+    )
+
+
+def _shadowed(page: Image.Image, rng: random.Random) -> Image.Image:
+    """Light falling off across the page, to a third at the far edge."""
+    ramp = np.linspace(1.0, 0.35, page.width, dtype=np.float32)[None, :, None]
+    return Image.fromarray((np.asarray(page, dtype=np.float32) * ramp).astype(np.uint8))
+
+
+CAPTURE_KINDS = {
+    "w250": _scaled_to_width(250),
+    "w320": _scaled_to_width(320),
+    "glare": _with_glare,
+    "faded": _scaled_levels(0.35, 123),  # a third of the contrast, greyed towards the paper
+    "dark": _scaled_levels(0.45, 0),
+    "shadow": _shadowed,
+}
+
+
+def _beside(page: Image.Image, other: Image.Image) -> Image.Image:
+    other = other.resize((round(other.width * page.height / other.height), page.height))
+    canvas = Image.new("RGB", (page.width + other.width + 40, page.height), (200, 200, 200))
+    canvas.paste(page, (0, 0))
+    canvas.paste(other, (page.width + 40, 0))
+    return canvas
+
+
+def _above(page: Image.Image, other: Image.Image) -> Image.Image:
+    other = other.resize((page.width, round(other.height * page.width / other.width)))
+    canvas = Image.new("RGB", (page.width, page.height + other.height + 40), (200, 200, 200))
+    canvas.paste(other, (0, 0))
+    canvas.paste(page, (0, other.height + 40))
+    return canvas
+
+
+# Two documents in one image (the sample and the next one in truth.jsonl): right when the
+# record is either one, and flagged only with `another_document`; unflagged is a document lost.
+PAIR_KINDS = {"beside": _beside, "above": _above}
 # The older cases: saved as JPEG quality 50; the photographs as a phone would, quality 85.
 KINDS = {
     **{name: (lambda make: lambda page, rng: make(page))(make) for name, make in STRESS.items()},
     **PHOTO_KINDS,
+    **CAPTURE_KINDS,
+    **PAIR_KINDS,
 }
-JPEG_QUALITY = {**dict.fromkeys(STRESS, 50), **dict.fromkeys(PHOTO_KINDS, 85)}
+JPEG_QUALITY = {**dict.fromkeys(STRESS, 50), **dict.fromkeys(PHOTO_KINDS, 85), **dict.fromkeys(CAPTURE_KINDS, 85), **dict.fromkeys(PAIR_KINDS, 85)}
+
+
+def _wrong_fields(record, truth: dict) -> dict:
+    return {f: (record.fields.get(f), truth[f]) for f in SCORED_FIELDS if (record.fields.get(f) or None) != (truth[f] or None)}
 
 
 def outcome(record, truth: dict) -> tuple[str, dict]:
-    wrong = {f: (record.fields.get(f), truth[f]) for f in SCORED_FIELDS if (record.fields.get(f) or None) != (truth[f] or None)}
+    wrong = _wrong_fields(record, truth)
     if not wrong:
         return ("ok" if record.status == "extracted" else "flagged_right"), wrong
     return ("silent" if record.status == "extracted" else "flagged_wrong"), wrong
+
+
+def pair_outcome(record, truths: list[dict]) -> tuple[str, dict]:
+    """Two documents in the image: the record must be one of them and say there is another."""
+    wrong = min((_wrong_fields(record, truth) for truth in truths), key=len)
+    flags = {w.code for w in record.warnings if w.severity == "error"}
+    if "another_document" not in flags:
+        return "silent", wrong or {"another_document": (None, "warning")}
+    if not wrong:
+        return "flagged_right", wrong
+    return "flagged_wrong", wrong
 
 
 def main() -> int:
@@ -77,17 +154,22 @@ def main() -> int:
     kinds = {k: KINDS[k] for k in (args.kind or KINDS)}
     counts = dict.fromkeys(("ok", "flagged_right", "flagged_wrong", "silent", "failed"), 0)
     cpu = []
-    for row in (json.loads(line) for line in open(args.real_dir / "truth.jsonl") if line.strip()):
+    rows = [json.loads(line) for line in open(args.real_dir / "truth.jsonl") if line.strip()]
+    for number, row in enumerate(rows):
         page = Image.open(args.real_dir / row["file"]).convert("RGB")
+        partner = rows[(number + 1) % len(rows)]
         for kind, make in kinds.items():
             name = f"{row['file']}+{kind}"
-            image = make(page, random.Random(zlib.crc32(name.encode())))
+            if kind in PAIR_KINDS:
+                image = make(page, Image.open(args.real_dir / partner["file"]).convert("RGB"))
+            else:
+                image = make(page, random.Random(zlib.crc32(name.encode())))
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=JPEG_QUALITY[kind])
             started = time.process_time()
             try:
                 record = extract(buffer.getvalue(), engine=engine, settings=settings, fields=FIELDS_MRZ)
-                result, wrong = outcome(record, row)
+                result, wrong = pair_outcome(record, [row, partner]) if kind in PAIR_KINDS else outcome(record, row)
                 flags = sorted({w.code for w in record.warnings if w.severity == "error"})
             except PassportOcrError as error:
                 result, wrong, flags = "failed", {}, [error.code]

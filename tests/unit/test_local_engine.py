@@ -323,3 +323,39 @@ def test_only_the_lines_in_doubt_are_read_again(engine, real_samples_dir, real_t
     before = counting.lines
     again = next(readings)
     assert counting.lines - before == 2 and "only" not in again.notes[0]
+
+
+def _side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
+    right = right.resize((round(right.width * left.height / right.height), left.height))
+    canvas = Image.new("RGB", (left.width + right.width + 40, left.height), (200, 200, 200))
+    canvas.paste(left, (0, 0))
+    canvas.paste(right, (left.width + 40, 0))
+    return canvas
+
+
+@pytest.mark.slow
+def test_a_second_document_in_the_image_is_read_only_when_asked_for_and_flagged(engine, real_samples_dir, real_truth):
+    from passport_ocr.engines.base import OTHER_DOCUMENTS
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    rows = {r["file"]: r for r in real_truth}
+    passport, card = rows["fin_virtanen.png"], rows["che_id_vadis.jpg"]
+    both = _side_by_side(_load(real_samples_dir, passport), _load(real_samples_dir, card))
+    readings = LocalEngine(engine.recognizer).mrz_candidates(both)
+    first = next(readings)
+    other = readings.send(OTHER_DOCUMENTS)
+    found = {len(first.lines), len(other.lines)}
+    assert found == {2, 3}  # the passport's zone and the card's, one after the other
+    buffer = io.BytesIO()
+    both.save(buffer, "PNG")
+    record = extract(buffer.getvalue(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+    assert record.mrz.valid and list(record.mrz.lines) in (passport["mrz"], card["mrz"])
+    assert "another_document" in {w.code for w in record.warnings} and record.status == "needs_review"
+    # One document alone: nothing else is worth reading, and nothing is flagged.
+    counting = CountingRecognizer(engine.recognizer)
+    readings = LocalEngine(counting).mrz_candidates(_load(real_samples_dir, passport))
+    next(readings)
+    before = counting.lines
+    with pytest.raises(StopIteration):
+        readings.send(OTHER_DOCUMENTS)
+    assert counting.lines == before

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from typing import Iterator
 
 import numpy as np
 from PIL import Image
 
-from .engines.base import Engine, MrzReading
+from .engines.base import OTHER_DOCUMENTS, Engine, MrzReading
 from .errors import NoMrzFound, UnreadableMrz
 from .imaging.load import load_image
 from .mrz import MrzResult, read_mrz
 from .mrz.choose import Candidate, choose, is_settled, lines_in_doubt
-from .record import Record
+from .record import Record, Warning
 from .settings import Settings
 from .viz import read_visual_zone
 
@@ -22,6 +23,9 @@ FIELDS_MRZ = "mrz"
 # Hypotheses tried for a settled reading once a valid but doubtful one is in hand: about one
 # zone's worth of repaired crops (the local engine yields up to five per zone).
 MORE_READINGS_AFTER_VALID = 3
+# Readings of other places spent looking for a second document once the MRZ is read: its
+# upright and turned readings and the first repaired crops.
+OTHER_DOCUMENT_READINGS = 4
 
 
 def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = None) -> tuple[MrzResult, MrzReading]:
@@ -29,8 +33,10 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
     doubt), then the most trustworthy of those seen (mrz.choose).
 
     Once a valid reading is in hand, at most MORE_READINGS_AFTER_VALID further hypotheses are
-    tried for a settled one. Raises NoMrzFound when no hypothesis reads as an MRZ (the
-    engine's own NoMrzFound included).
+    tried for a settled one. Then, if the engine can, other places of the image are read for
+    a second document's MRZ: one found flags the record (`another_document`), since the
+    caller would lose it. Raises NoMrzFound when no hypothesis reads as an MRZ (the engine's
+    own NoMrzFound included).
     """
     candidates: list[Candidate[MrzReading]] = []
     tried_since_valid: int | None = None
@@ -65,7 +71,45 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
     if not candidates:
         raise NoMrzFound("no machine-readable zone could be read in the image")
     best = choose(candidates, same_zone)
+    other = another_document(best, candidates)
+    if other is None and getattr(engine, "finds_other_documents", False):
+        other = another_document(best, _other_zone_candidates(send, today))
+    if other is not None:
+        best.result.warnings.append(
+            Warning(
+                "another_document",
+                f"the image also holds the MRZ of another document ({other.result.info.format}); "
+                "only one document is read per image: send each in its own",
+            )
+        )
     return best.result, best.source
+
+
+def _other_zone_candidates(send, today: date | None) -> Iterator[Candidate[MrzReading]]:
+    """Parsed readings of the places the engine thinks could hold another document's MRZ
+    (OTHER_DOCUMENTS), at most OTHER_DOCUMENT_READINGS of them."""
+    for _ in range(OTHER_DOCUMENT_READINGS):
+        try:
+            reading = send(OTHER_DOCUMENTS)
+        except StopIteration:
+            return
+        try:
+            yield Candidate(read_mrz(reading.lines, today=today), reading)
+        except UnreadableMrz:
+            continue
+
+
+def another_document(best: Candidate[MrzReading], candidates) -> Candidate[MrzReading] | None:
+    """The first valid reading among `candidates` of another place than `best` with another
+    MRZ: a second document in the image."""
+    for other in candidates:
+        if (
+            other.result.info.valid
+            and not same_zone(best.source, other.source)
+            and other.result.info.lines != best.result.info.lines
+        ):
+            return other
+    return None
 
 
 def same_zone(a: MrzReading, b: MrzReading) -> bool:

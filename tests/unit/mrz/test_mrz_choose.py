@@ -169,6 +169,42 @@ class ListeningEngine:
             self.sent.append((yield MrzReading(lines=lines)))
 
 
+class TwoPlacesEngine:
+    """A generator engine with one zone here and, when asked for other documents, one there."""
+
+    name = "two places"
+    finds_other_documents = True
+
+    def __init__(self, here, there):
+        self.here, self.there, self.asked_for_others = here, there, False
+
+    def mrz_candidates(self, image):
+        from passport_ocr.engines.base import OTHER_DOCUMENTS, MrzGeometry
+
+        def at(x):
+            return MrzGeometry(corners=[(x, 0), (x + 400, 0), (x + 400, 40), (x, 40)], angle_deg=0.0, char_height_px=10)
+
+        sent = yield MrzReading(lines=self.here, geometry=at(0))
+        if sent == OTHER_DOCUMENTS:
+            self.asked_for_others = True
+            yield MrzReading(lines=self.there, geometry=at(900))
+
+
+def test_a_second_valid_mrz_elsewhere_in_the_image_flags_the_record():
+    from passport_ocr.extract import best_mrz_reading
+
+    nld, ita = [read(NLD[0]), read(NLD[1])], [read(ITA[0]), read(ITA[1])]
+    engine = TwoPlacesEngine(nld, ita)
+    result, reading = best_mrz_reading(engine, image=None, today=TODAY)
+    assert engine.asked_for_others and reading.lines is nld
+    assert result.fields["surname"] == "VISSER"
+    assert [w.code for w in result.warnings if w.severity == "error"] == ["another_document"]
+    # The same MRZ seen twice (a photocopy beside its page) or nothing MRZ-like there: no flag.
+    for there in (nld, [OcrLine("1234"), OcrLine("ABCD")]):
+        result, _ = best_mrz_reading(TwoPlacesEngine(nld, there), image=None, today=TODAY)
+        assert not doubts(result)
+
+
 def test_the_lines_in_doubt_are_those_of_the_doubtful_fields():
     unsure_number = {i: (ITA[1][i], 0.6, [("8", 0.3)]) for i in range(1, 5)}
     number = read_mrz([read(ITA[0]), read(ITA[1], unsure_number)], today=TODAY)

@@ -10,6 +10,10 @@ from PIL import Image
 from ..ocr_types import OcrLine
 
 
+# Sent to an engine's generator (Engine.mrz_candidates): look for another document's MRZ.
+OTHER_DOCUMENTS = "other documents"
+
+
 @dataclass
 class MrzGeometry:
     """Where the MRZ sits in the image the engine was given.
@@ -37,6 +41,8 @@ class MrzReading:
 
 class Engine(Protocol):
     name: str
+    # Whether mrz_candidates honours OTHER_DOCUMENTS: only then does the pipeline ask.
+    finds_other_documents: bool
 
     def mrz_candidates(self, image: Image.Image) -> Iterator[MrzReading]:
         """Readings of the MRZ, most plausible first.
@@ -50,5 +56,10 @@ class Engine(Protocol):
         hypothesis, the MRZ lines (0 = top) still in doubt after a valid reading, or None
         when there is no such focus. An engine may then re-read only those lines in its
         later hypotheses of the same zone; one that cannot simply ignores what it is sent.
+
+        Once the pipeline holds its reading it sends an engine that `finds_other_documents`
+        OTHER_DOCUMENTS: its later hypotheses then come from other places of the image that
+        could hold a second document's MRZ (a visa beside the passport page, two cards on
+        one scan), and stop when there are none.
         """
         ...

@@ -7,7 +7,8 @@ located again in a crop of the input) the orientation the first line reads confi
 (probed the way round the filler runs suggest), then the other one, then repaired crops
 (stretched to the full MRZ length, flattened and binarised, wider characters; only the lines
 in doubt when the pipeline says which); after the zones of the first working size, a finer
-pass for documents small in the frame.
+pass for documents small in the frame. Asked for other documents (OTHER_DOCUMENTS), it reads
+the zones apart from those read that score nearly as high as the best one.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from PIL import Image
 
 from ..errors import NoMrzFound
 from ..imaging import geometry
-from ..imaging.locate import WORK_SIZES, LineBox, MrzZone, locate_zones, refine_zone
+from ..imaging.locate import WORK_SIZES, LineBox, MrzZone, locate_zones, overlap, refine_zone
 from ..imaging.morphology import close
 from ..ocr_types import OcrLine
 from ..settings import Settings
-from .base import MrzGeometry, MrzReading
+from .base import OTHER_DOCUMENTS, MrzGeometry, MrzReading
 from .recognizer import INPUT_HEIGHT, MrzRecognizer, chars_to_line, ctc_decode
 
 # Room around a line blob, in line heights: the blob is the characters' ink, the recogniser
@@ -46,6 +47,8 @@ INK_PERCENTILE = 5
 # A finer pass runs on inputs at least this much larger than the last working size: a
 # 1200-px photo whose MRZ is 4 px high at 800 px has it at 6 px at full size.
 FINER_PASS_MIN_GAIN = 1.25
+# A zone this MRZ-like relative to the best one may be a second document (_other_documents).
+OTHER_DOCUMENT_MIN_SCORE = 0.15
 MRZ_LINE_LENGTHS = ((30, 3), (36, 2), (44, 2))  # characters, lines: TD1; TD2 / MRV-B; TD3 / MRV-A
 
 
@@ -176,6 +179,7 @@ def looks_upside_down(crops: list[np.ndarray]) -> bool:
 
 class LocalEngine:
     name = "local"
+    finds_other_documents = True
     _shared: "LocalEngine | None" = None
     _shared_lock = threading.Lock()
 
@@ -194,6 +198,46 @@ class LocalEngine:
     def mrz_candidates(self, image: Image.Image) -> Iterator[MrzReading]:
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
+        located: list[MrzZone] = []  # the zones of the working size being read
+        read: list[MrzZone] = []  # every zone read so far, as located and as refined
+        hypotheses = self._hypotheses(image, located, read)
+        looking_for_others = False
+        sent = None
+        while True:
+            try:
+                reading = hypotheses.send(sent)
+            except StopIteration:
+                return
+            sent = yield reading
+            if sent == OTHER_DOCUMENTS:
+                # Asked once to switch, and again with each later request.
+                if not looking_for_others:
+                    hypotheses.close()
+                    hypotheses = self._other_documents(image, located, read)
+                    looking_for_others = True
+                sent = None
+
+    def _other_documents(self, image: Image.Image, located: list[MrzZone], read: list[MrzZone]) -> Iterator[MrzReading]:
+        """Readings of the zones that could be another document's MRZ: several lines, nearly as
+        MRZ-like as the best zone, and apart from every zone already read. Print on a data
+        page scores 0.10 of its MRZ at most (the 209 bench and real pages), a second document
+        0.22 of the first at least (the real specimens in pairs, one a small photo beside a
+        card scan; the score grows with the print's size)."""
+        if not located:
+            return
+        strongest = max(zone.score for zone in located)
+        for zone in located:
+            if len(zone.lines) < 2 or zone.score < OTHER_DOCUMENT_MIN_SCORE * strongest:
+                continue
+            corners = zone.corners_in_input()
+            if any(overlap(corners, seen.corners_in_input()) > 0 for seen in read):
+                continue
+            read.append(zone)
+            yield from self._zone_readings(image, refine_zone(image, zone) or zone)
+
+    def _hypotheses(self, image: Image.Image, located: list[MrzZone], read: list[MrzZone]) -> Iterator[MrzReading]:
+        """Every hypothesis of the image in turn (see the module docstring); `located` and
+        `read` are kept up to date for _other_documents."""
         found_any = False
         previous_size = None
         for work_size in WORK_SIZES:
@@ -208,9 +252,12 @@ class LocalEngine:
             except NoMrzFound:
                 continue
             found_any = True
+            located[:] = zones
             for zone in zones:
+                read.append(zone)
                 refined = refine_zone(image, zone)
                 if refined is not None:
+                    read.append(refined)
                     yield from self._zone_readings(image, refined)
                 yield from self._zone_readings(image, zone)
         if not found_any:

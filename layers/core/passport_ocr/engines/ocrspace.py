@@ -656,6 +656,7 @@ class OcrSpaceEngine:
     """MRZ readings from one OCR.Space call per image (see readings_from_page)."""
 
     name = "ocrspace"
+    finds_other_documents = False  # its hypotheses are line groups of one page, in no order of place
 
     def __init__(self, client: OcrSpaceClient):
         self.client = client

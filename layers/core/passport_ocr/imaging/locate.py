@@ -442,11 +442,11 @@ def refine_zone(image: Image.Image, zone: MrzZone, work_size: int = WORK_SIZES[0
         MrzZone(found.lines, found.to_work @ geometry.translation(-left, -top), found.angle_deg, found.scale, found.score)
         for found in candidates
     ]
-    best = max(zones, key=lambda z: _overlap(z.corners_in_input(), zone.corners_in_input()))
-    return best if _overlap(best.corners_in_input(), zone.corners_in_input()) >= 0.5 else None
+    best = max(zones, key=lambda z: overlap(z.corners_in_input(), zone.corners_in_input()))
+    return best if overlap(best.corners_in_input(), zone.corners_in_input()) >= 0.5 else None
 
 
-def _overlap(corners_a, corners_b) -> float:
+def overlap(corners_a, corners_b) -> float:
     """Intersection over union of the axis-aligned boxes around two corner lists."""
     a, b = np.array(corners_a), np.array(corners_b)
     (ax0, ay0), (ax1, ay1) = a.min(axis=0), a.max(axis=0)
