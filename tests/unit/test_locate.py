@@ -147,6 +147,20 @@ def test_finds_the_two_lines_of_a_td3_zone_where_they_were_drawn():
     assert angle_difference(zone.angle_deg, 0, 180) < 1
 
 
+def test_a_line_cut_in_two_by_glare_is_measured_whole_and_grouped_with_its_neighbour():
+    page, (x0, y0, x1, y1) = draw_page(TD3)
+    # Light washes out characters in the middle of the second line: its longer piece is
+    # only half the first line's length.
+    ImageDraw.Draw(page).rectangle((x0 + 0.40 * (x1 - x0), (y0 + y1) / 2 + 4, x0 + 0.48 * (x1 - x0), y1 + 4), fill=235)
+    zone = locate_zones(page)[0]
+    assert len(zone.lines) == 2
+    corners = np.array(zone.corners_in_input())
+    assert corners[:, 0].min() == pytest.approx(x0, abs=8) and corners[:, 0].max() == pytest.approx(x1, abs=8)
+    assert corners[:, 1].min() == pytest.approx(y0, abs=8)
+    first, second = zone.lines
+    assert second.width == pytest.approx(first.width, rel=0.05)
+
+
 def test_finds_the_three_lines_of_a_td1_zone():
     page, _ = draw_page(TD1)
     zone = locate_zones(page)[0]

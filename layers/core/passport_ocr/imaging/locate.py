@@ -353,7 +353,9 @@ def group_mrz_blocks(blobs: list[LineBox]) -> list[tuple[list[LineBox], float]]:
 
     `blobs` are all text blobs; the long ones form blocks, the short ones can extend them.
     """
-    lines = [b for b in blobs if is_long_line(b)]
+    # A line cut by glare or a fold is measured whole: grown over its pieces before its
+    # width is compared with its neighbours'.
+    lines = [extend_with_fragments(b, blobs) for b in blobs if is_long_line(b)]
     blocks: list[tuple[list[LineBox], float]] = []
     for i, first in enumerate(lines):
         for j in range(i + 1, len(lines)):
@@ -377,7 +379,6 @@ def group_mrz_blocks(blobs: list[LineBox]) -> list[tuple[list[LineBox], float]]:
         if any(ids & {id(l) for l in other} for other, _ in kept):
             continue
         kept.append((block, score))
-    kept = [([extend_with_fragments(l, blobs) for l in block], score) for block, score in kept]
     if not kept:
         # A single long line (the other lines lost to glare or a fold) is still worth reading.
         singles = [l for l in lines if l.width / l.height >= 20 and l.regularity >= MIN_REGULARITY]
