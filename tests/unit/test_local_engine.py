@@ -257,6 +257,14 @@ def test_a_skewed_phone_photo_whose_mrz_runs_off_the_page_angle_still_extracts(e
 
 
 @pytest.mark.slow
+def test_a_faded_scan_still_extracts(engine, real_samples_dir, real_truth):
+    # A third of the contrast, greyed towards the paper: found by the engine's faint look.
+    row = next(r for r in real_truth if r["file"] == "deu_bdr_mustermann.jpg")
+    faded = Image.fromarray((np.asarray(_load(real_samples_dir, row), dtype=np.float32) * 0.35 + 123).astype(np.uint8))
+    assert_reads_exactly(engine, faded, row, "JPEG", quality=85)
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not HAVE_MRZ_PARSER, reason="the MRZ parser (passport_ocr.mrz) is not there yet")
 def test_a_passport_small_in_a_12_megapixel_photo_still_extracts(engine, real_samples_dir, real_truth):
     """The Canadian specimen (itself a photo of a printout on a desk) a quarter of a 4032 x

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from passport_ocr.errors import NoMrzFound
 from passport_ocr.imaging import geometry
 from passport_ocr.imaging.locate import (
+    FAINT_INK_CONTRAST,
     LINE_BLACKHAT_KERNEL,
     character_pitch,
     ink_mask,
@@ -159,6 +160,18 @@ def test_a_line_cut_in_two_by_glare_is_measured_whole_and_grouped_with_its_neigh
     assert corners[:, 1].min() == pytest.approx(y0, abs=8)
     first, second = zone.lines
     assert second.width == pytest.approx(first.width, rel=0.05)
+
+
+def test_print_fainter_than_paper_texture_is_found_only_by_the_faint_look():
+    page, (x0, y0, x1, y1) = draw_page(TD3)
+    # A tenth of the contrast, greyed towards the paper: the MRZ strokes fall under the floor.
+    faded = Image.fromarray((np.asarray(page, dtype=np.float32) * 0.1 + 200).astype(np.uint8))
+    with pytest.raises(NoMrzFound):
+        locate_zones(faded)
+    zone = locate_zones(faded, min_contrast=FAINT_INK_CONTRAST)[0]
+    assert len(zone.lines) == 2
+    corners = np.array(zone.corners_in_input())
+    assert corners[:, 1].min() == pytest.approx(y0, abs=8) and corners[:, 1].max() == pytest.approx(y1, abs=8)
 
 
 def test_finds_the_three_lines_of_a_td1_zone():

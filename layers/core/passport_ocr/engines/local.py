@@ -21,7 +21,16 @@ from PIL import Image
 
 from ..errors import NoMrzFound
 from ..imaging import geometry
-from ..imaging.locate import WORK_SIZES, LineBox, MrzZone, locate_zones, overlap, refine_zone
+from ..imaging.locate import (
+    FAINT_INK_CONTRAST,
+    MIN_INK_CONTRAST,
+    WORK_SIZES,
+    LineBox,
+    MrzZone,
+    locate_zones,
+    overlap,
+    refine_zone,
+)
 from ..imaging.morphology import close
 from ..ocr_types import OcrLine
 from ..settings import Settings
@@ -252,16 +261,30 @@ class LocalEngine:
             except NoMrzFound:
                 continue
             found_any = True
-            located[:] = zones
-            for zone in zones:
-                read.append(zone)
-                refined = refine_zone(image, zone)
-                if refined is not None:
-                    read.append(refined)
-                    yield from self._zone_readings(image, refined)
-                yield from self._zone_readings(image, zone)
+            yield from self._located_readings(image, zones, located, read)
         if not found_any:
-            raise NoMrzFound("nothing shaped like a machine-readable zone in the image")
+            # Print fainter than paper texture usually is (a faded or washed-out scan): one more
+            # look at the first working size, only when nothing was found at all.
+            try:
+                zones = locate_zones(image, work_size=WORK_SIZES[0], min_contrast=FAINT_INK_CONTRAST)
+            except NoMrzFound:
+                raise NoMrzFound("nothing shaped like a machine-readable zone in the image") from None
+            yield from self._located_readings(image, zones, located, read, FAINT_INK_CONTRAST)
+
+    def _located_readings(
+        self, image: Image.Image, zones: list[MrzZone], located: list[MrzZone], read: list[MrzZone],
+        min_contrast: int = MIN_INK_CONTRAST,
+    ) -> Iterator[MrzReading]:
+        """The hypotheses of the zones of one working size, each located again first when seen
+        at low detail."""
+        located[:] = zones
+        for zone in zones:
+            read.append(zone)
+            refined = refine_zone(image, zone, min_contrast=min_contrast)
+            if refined is not None:
+                read.append(refined)
+                yield from self._zone_readings(image, refined)
+            yield from self._zone_readings(image, zone)
 
     def _crops(self, image: Image.Image, zone: MrzZone, x_range, px_per_char: float | None = None) -> list[np.ndarray]:
         return [crop_line(image, zone, line, px_per_char or self.px_per_char, x_range) for line in zone.lines]

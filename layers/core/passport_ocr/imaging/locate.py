@@ -30,6 +30,9 @@ LINE_BLACKHAT_KERNEL = (13, 7)
 DENOISE_RADIUS = 1.0
 # Blackhat responses below this are paper texture, whatever Otsu says on a blank page.
 MIN_INK_CONTRAST = 24
+# The floor of a last look when nothing was found at MIN_INK_CONTRAST: a faded or washed-out
+# print (a third of the usual contrast) has its MRZ strokes at 20-26.
+FAINT_INK_CONTRAST = 12
 # Joins the characters of a line: gaps up to about a character at the first working size.
 LINE_JOIN_WIDTH = 21
 # Straight ink longer than this (working px) is a rule or border, not part of a character.
@@ -133,10 +136,10 @@ class MrzZone:
         return self.char_height_work / self.scale
 
 
-def ink_mask(grey: np.ndarray, kernel: tuple[int, int]) -> np.ndarray:
+def ink_mask(grey: np.ndarray, kernel: tuple[int, int], min_contrast: int = MIN_INK_CONTRAST) -> np.ndarray:
     """Dark detail (text) on lighter paper, thresholded by Otsu on the blackhat response."""
     response = blackhat(grey, *kernel)
-    level = max(otsu_threshold(response), MIN_INK_CONTRAST)
+    level = max(otsu_threshold(response), min_contrast)
     return response > level
 
 
@@ -173,13 +176,15 @@ def text_angle(mask: np.ndarray) -> float:
     return best % 180.0
 
 
-def find_text_lines(grey: np.ndarray, mask: np.ndarray | None = None) -> list[LineBox]:
+def find_text_lines(
+    grey: np.ndarray, mask: np.ndarray | None = None, min_contrast: int = MIN_INK_CONTRAST
+) -> list[LineBox]:
     """Horizontal text blobs (lines and pieces of lines) of a deskewed working image, top to bottom.
 
     `mask` is the image's ink mask when the caller already has it.
     """
     if mask is None:
-        mask = ink_mask(grey, LINE_BLACKHAT_KERNEL)
+        mask = ink_mask(grey, LINE_BLACKHAT_KERNEL, min_contrast)
     # Card borders and rules would bridge neighbouring lines once smeared: drop long straight ink.
     mask = mask & ~open_(mask.astype(np.uint8), 1, RULE_LENGTH).astype(bool)
     mask &= ~open_(mask.astype(np.uint8), RULE_LENGTH, 1).astype(bool)
@@ -386,8 +391,11 @@ def group_mrz_blocks(blobs: list[LineBox]) -> list[tuple[list[LineBox], float]]:
     return kept
 
 
-def locate_zones(image: Image.Image, work_size: int = WORK_SIZES[0], max_zones: int = MAX_ZONES) -> list[MrzZone]:
-    """Candidate MRZ zones of an input image at one working size, most MRZ-like first.
+def locate_zones(
+    image: Image.Image, work_size: int = WORK_SIZES[0], max_zones: int = MAX_ZONES, min_contrast: int = MIN_INK_CONTRAST
+) -> list[MrzZone]:
+    """Candidate MRZ zones of an input image at one working size, most MRZ-like first; ink is
+    dark detail at least `min_contrast` deep.
 
     Raises NoMrzFound when no group of lines there looks like an MRZ.
     """
@@ -397,14 +405,14 @@ def locate_zones(image: Image.Image, work_size: int = WORK_SIZES[0], max_zones: 
     # Sensor noise on a faint print would pass for ink detail: smooth it below the stroke width.
     scaled = scaled.filter(ImageFilter.GaussianBlur(DENOISE_RADIUS))
     scaled_grey = np.asarray(scaled)
-    mask = ink_mask(scaled_grey, LINE_BLACKHAT_KERNEL)
+    mask = ink_mask(scaled_grey, LINE_BLACKHAT_KERNEL, min_contrast)
     angle = text_angle(mask)
     turn, canvas = geometry.rotation_on_canvas(*scaled_size, angle)
     if angle == 0.0:
         blobs = find_text_lines(scaled_grey, mask)
     else:
         deskewed = geometry.warp(scaled, turn, canvas, fill=int(np.median(scaled_grey)))
-        blobs = find_text_lines(np.asarray(deskewed))
+        blobs = find_text_lines(np.asarray(deskewed), min_contrast=min_contrast)
     to_work = turn @ geometry.scaling(scale)
     zones = [MrzZone(lines, to_work, angle, scale, score) for lines, score in group_mrz_blocks(blobs)]
     if not zones:
@@ -412,7 +420,9 @@ def locate_zones(image: Image.Image, work_size: int = WORK_SIZES[0], max_zones: 
     return zones[:max_zones]
 
 
-def refine_zone(image: Image.Image, zone: MrzZone, work_size: int = WORK_SIZES[0]) -> MrzZone | None:
+def refine_zone(
+    image: Image.Image, zone: MrzZone, work_size: int = WORK_SIZES[0], min_contrast: int = MIN_INK_CONTRAST
+) -> MrzZone | None:
     """The zone located again in a crop around it, when the page was shrunk too far to see it well.
 
     Small print in a large frame leaves MRZ characters a few working pixels high: the
@@ -435,7 +445,7 @@ def refine_zone(image: Image.Image, zone: MrzZone, work_size: int = WORK_SIZES[0
         return None
     region = image.crop((left, top, right, bottom))
     try:
-        candidates = locate_zones(region, work_size=min(work_size, max(region.size) * 2))
+        candidates = locate_zones(region, work_size=min(work_size, max(region.size) * 2), min_contrast=min_contrast)
     except NoMrzFound:
         return None
     # The margin can bring other print into view: keep the zone that is the one refined.
