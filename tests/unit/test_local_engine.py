@@ -367,3 +367,14 @@ def test_a_second_document_in_the_image_is_read_only_when_asked_for_and_flagged(
     with pytest.raises(StopIteration):
         readings.send(OTHER_DOCUMENTS)
     assert counting.lines == before
+
+
+def test_a_zone_whose_probe_shows_fillers_is_read_both_ways_round(engine):
+    # A heavily degraded card: the first line, probed upright, reads unsure (0.74) but with
+    # a run of fillers; upside down it reads as digits. Both ways round must be tried.
+    from passport_synth import generate
+
+    sample = generate(700019, "heavy", "TD1")
+    readings = list(engine.mrz_candidates(sample.image.convert("RGB")))
+    upright = [r for r in readings if " turned 1.0 deg" in r.notes[0] or " turned 0." in r.notes[0]]
+    assert upright and any("<<<<" in line.text for line in upright[0].lines)

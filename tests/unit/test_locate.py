@@ -13,7 +13,10 @@ from passport_ocr.imaging import geometry
 from passport_ocr.imaging.locate import (
     FAINT_INK_CONTRAST,
     LINE_BLACKHAT_KERNEL,
+    LineBox,
     character_pitch,
+    extend_with_fragments,
+    group_mrz_blocks,
     ink_mask,
     locate_zones,
     refine_zone,
@@ -268,3 +271,30 @@ def test_short_words_are_not_an_mrz():
         draw.text((60 + 250 * (k % 3), 100 + 90 * k), "NAME", font=mrz_font(28), fill=20)
     with pytest.raises(NoMrzFound):
         locate_zones(page)
+
+
+def test_pieces_of_a_line_that_overlap_are_joined_into_one_line():
+    left = LineBox(35, 417, 466, 444, pitch=23.4, regularity=0.54)
+    right = LineBox(457, 419, 756, 444, pitch=23.4, regularity=0.70)
+    joined = extend_with_fragments(left, [left, right])
+    assert (joined.x0, joined.x1) == (35, 756)
+
+
+def test_a_middle_line_broken_in_two_overlapping_pieces_still_makes_a_three_line_zone():
+    # Noise on faint print split the second line of a card where one piece overlaps the
+    # other: neither piece alone is as long as the lines above and below.
+    top = LineBox(57, 376, 766, 404, pitch=23.6, regularity=0.63)
+    left = LineBox(35, 417, 466, 444, pitch=23.4, regularity=0.54)
+    right = LineBox(457, 419, 756, 444, pitch=23.4, regularity=0.70)
+    bottom = LineBox(43, 457, 750, 484, pitch=23.6, regularity=0.66)
+    blocks = group_mrz_blocks([top, left, right, bottom])
+    best, _ = blocks[0]
+    assert len(best) == 3
+    assert (best[1].x0, best[1].x1) == (35, 756)
+
+
+def test_a_heavily_degraded_card_has_its_three_lines_found():
+    from passport_synth import generate
+
+    page = generate(700054, "heavy", "TD1").image  # seed of a bench page once found with 2 lines
+    assert len(locate_zones(page)[0].lines) == 3

@@ -42,7 +42,9 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
     tried_since_valid: int | None = None
     readings = iter(engine.mrz_candidates(image))
     # Engines whose hypotheses come from a generator are told which lines are in doubt
-    # (Engine.mrz_candidates): they can re-read those alone.
+    # (Engine.mrz_candidates): they can re-read those alone. An invalid reading tells too:
+    # when its failed checks and doubts all lie on one line, nothing doubts the others, and
+    # a repaired crop of them breaks them as often as it mends them (binarising blurred names).
     send = getattr(readings, "send", None) or (lambda _doubted: next(readings))
     doubted: frozenset[int] | None = None
     # The budget is checked before the next hypothesis is asked for: the engine does its
@@ -62,8 +64,8 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
             candidates.append(Candidate(result, reading))
             if is_settled(result):
                 break
+            doubted = lines_in_doubt(result) or doubted
             if result.info.valid:
-                doubted = lines_in_doubt(result) or doubted
                 if tried_since_valid is None:
                     tried_since_valid = 0
         if tried_since_valid is not None and tried_since_valid >= MORE_READINGS_AFTER_VALID:

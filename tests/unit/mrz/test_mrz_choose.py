@@ -241,8 +241,18 @@ def test_extraction_tells_a_generator_engine_the_lines_in_doubt():
     garbage = [OcrLine("1234"), OcrLine("ABCD")]
     engine = ListeningEngine([garbage, doubtful, garbage, garbage])
     best_mrz_reading(engine, image=None, today=TODAY)
-    # Nothing until a valid reading leaves a field in doubt; then that field's line, kept.
+    # Nothing until a reading leaves a field in doubt; then that field's line, kept.
     assert engine.sent == [None, frozenset({0}), frozenset({0}), frozenset({0})]
+
+
+def test_extraction_tells_the_engine_the_lines_in_doubt_after_an_invalid_reading_too():
+    from passport_ocr.extract import best_mrz_reading
+
+    # The number line's check digits fail; the names line has nothing wrong: read line 2 again.
+    broken_number = [read(NLD[0]), read(NLD[1].replace("R4703378<3", "R4708378<3"))]
+    engine = ListeningEngine([broken_number, broken_number])
+    best_mrz_reading(engine, image=None, today=TODAY)
+    assert engine.sent == [frozenset({1}), frozenset({1})]
 
 
 def test_extraction_keeps_the_doubtful_reading_when_no_other_is_better():

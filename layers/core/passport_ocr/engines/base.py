@@ -53,7 +53,7 @@ class Engine(Protocol):
         image has nothing that looks like an MRZ.
 
         When it is a generator, the pipeline `send()`s it, with each request for the next
-        hypothesis, the MRZ lines (0 = top) still in doubt after a valid reading, or None
+        hypothesis, the MRZ lines (0 = top) still in doubt after a reading, or None
         when there is no such focus. An engine may then re-read only those lines in its
         later hypotheses of the same zone; one that cannot simply ignores what it is sent.
 

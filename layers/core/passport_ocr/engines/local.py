@@ -51,6 +51,7 @@ CONFIDENT_READING = 0.9
 UPSIDE_DOWN_BALANCE = 0.03
 # Readings below this (or without '<') are not an MRZ: no costlier variants are tried.
 MRZ_LIKE_CONFIDENCE = 0.75
+FILLER_RUN = "<<<<"
 # MRZ print covers well over this share of a line crop, paper more than this too.
 INK_PERCENTILE = 5
 # A finer pass runs on inputs at least this much larger than the last working size: a
@@ -155,6 +156,12 @@ def mean_confidence(lines: list[OcrLine]) -> float:
 def looks_like_mrz(lines: list[OcrLine]) -> bool:
     """Cheap test that a reading is worth more effort: filler characters and a confident read."""
     return sum(line.text.count("<") for line in lines) >= 2 and mean_confidence(lines) >= MRZ_LIKE_CONFIDENCE
+
+
+def has_filler_run(lines: list[OcrLine]) -> bool:
+    """Whether a reading shows a run of fillers: MRZ padding, seen even where noise makes the
+    letters around it unsure (ordinary print has no '<<<<')."""
+    return any(FILLER_RUN in line.text for line in lines)
 
 
 def upright_crops(crops: list[np.ndarray], flipped: bool) -> list[np.ndarray]:
@@ -350,7 +357,8 @@ class LocalEngine:
                 # Confident print that is no MRZ, or neither way round reads like one: next
                 # zone. A zone whose filler runs say it is upside down is read that way round
                 # whatever its probe gave: the names line probed reads worst on rough print.
-                if probe_confident or not (probe_flipped or looks_like_mrz(probe.lines)):
+                # So is a probe that shows a run of fillers, however unsure its letters.
+                if probe_confident or not (probe_flipped or looks_like_mrz(probe.lines) or has_filler_run(probe.lines)):
                     return
             if readings and mean_confidence(readings[0][1].lines) >= CONFIDENT_READING:
                 # Read one way round with confidence, and like an MRZ: the other way round it

@@ -344,7 +344,8 @@ def extend_with_fragments(line: LineBox, fragments: list[LineBox]) -> LineBox:
         grew = False
         for f in same_row:
             gap = max(f.x0 - x1, x0 - f.x1)
-            if 0 <= gap <= MAX_FRAGMENT_GAP_CHARS * pitch:
+            # Pieces that overlap (gap < 0) are the same line broken unevenly.
+            if gap <= MAX_FRAGMENT_GAP_CHARS * pitch:
                 new_x0, new_x1 = min(x0, f.x0), max(x1, f.x1)
                 if (new_x1 - new_x0) / pitch <= MAX_MRZ_CHARS + 2 and (new_x0, new_x1) != (x0, x1):
                     x0, x1, grew = new_x0, new_x1, True
@@ -353,14 +354,27 @@ def extend_with_fragments(line: LineBox, fragments: list[LineBox]) -> LineBox:
     return LineBox(x0, line.y0, x1, line.y1, line.pitch, line.slope_deg, line.regularity)
 
 
+def join_line_pieces(lines: list[LineBox], blobs: list[LineBox]) -> list[LineBox]:
+    """The long lines, each grown over the pieces in its row, one line per row.
+
+    Noise on faint print can break a line into two long blobs side by side; neither is as
+    long as the lines above and below, so neither would stack with them into a zone.
+    """
+    joined: list[LineBox] = []
+    for line in sorted((extend_with_fragments(l, blobs) for l in lines), key=lambda l: -l.regularity):
+        if not any(abs(o.cy - line.cy) <= 0.35 * line.height and o.x0 <= line.x0 and o.x1 >= line.x1 for o in joined):
+            joined.append(line)
+    return sorted(joined, key=lambda l: l.y0)
+
+
 def group_mrz_blocks(blobs: list[LineBox]) -> list[tuple[list[LineBox], float]]:
     """Candidate MRZ blocks (2 or 3 lines stacked at the MRZ pitch), best first.
 
     `blobs` are all text blobs; the long ones form blocks, the short ones can extend them.
     """
-    # A line cut by glare or a fold is measured whole: grown over its pieces before its
-    # width is compared with its neighbours'.
-    lines = [extend_with_fragments(b, blobs) for b in blobs if is_long_line(b)]
+    # A line cut by glare, a fold or noise is measured whole: grown over its pieces before
+    # its width is compared with its neighbours'.
+    lines = join_line_pieces([b for b in blobs if is_long_line(b)], blobs)
     blocks: list[tuple[list[LineBox], float]] = []
     for i, first in enumerate(lines):
         for j in range(i + 1, len(lines)):
