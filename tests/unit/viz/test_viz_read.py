@@ -221,3 +221,13 @@ def test_part_of_a_date_is_never_a_place_or_an_authority():
     # The value line holds a date whose day falls left of where the label's value starts.
     lines = page(("Place of birth", 712, 450, 900, 478), ("30 MAI/MAY 2018", 600, 476, 940, 510))
     assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_a_label_whose_slash_was_lost_is_not_its_own_value():
+    # 'Place of birth / Lieu de naissance' read without its slash and misspelt: the rest is the
+    # label in French, the value is the line under it.
+    lines = page(("Place of birth Lie de nassance", 448, 374, 789, 420), ("Malmö", 446, 409, 546, 450))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "Malmö"
+    # A place beside its label is still a value.
+    beside = page(("Place of birth SAINT-ÉTIENNE", 10, 40, 300, 60))
+    assert read_printed_fields(beside, MRZ_FIELDS)["place_of_birth"].value == "SAINT-ÉTIENNE"

@@ -352,6 +352,25 @@ def guess_label(text: str) -> LabelHit | None:
     return LabelHit(field_name, lead, len(text.rstrip()), round(score * GUESS_SCORE_FACTOR, 4), guessed=True)
 
 
+# A label's other language read with its slash lost ('Place of birth Lie de nassance') is
+# no value: what follows a label is taken for that same label when, letters only, it is at
+# least this long and this close to one of the field's phrases. Place names and authorities
+# are far from their own field's label words ('Saint-Étienne' and 'lieu de naissance').
+MIN_SAME_LABEL_LETTERS = 8
+MIN_SAME_LABEL_SIMILARITY = 0.75
+
+
+def reads_as_label_of(text: str, field_name: str) -> bool:
+    """Whether `text` (the rest of a line after a label) is that field's label, misread."""
+    letters = "".join(c for c in fold(text) if c.isalpha())
+    if len(letters) < MIN_SAME_LABEL_LETTERS or any(c.isdigit() for c in text):
+        return False
+    return any(
+        SequenceMatcher(None, letters, phrase).ratio() >= MIN_SAME_LABEL_SIMILARITY
+        for name, phrase in _FIELD_PHRASES if name == field_name
+    )
+
+
 def starts_with_label(text: str) -> bool:
     """Whether `text` opens with a label (after any numbering such as '4.')."""
     hits = find_labels(text)

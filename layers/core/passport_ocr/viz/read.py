@@ -25,6 +25,7 @@ from .labels import (
     has_value_words,
     is_label_text,
     label_coverage,
+    reads_as_label_of,
 )
 
 DATE_FIELDS = ("date_of_issue", "date_of_birth", "date_of_expiry")
@@ -230,8 +231,9 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
     next_starts = [g.start for g in groups if g.line == group.line and g.start > group.start]
     region_end = min(next_starts, default=len(line.text))
     rest = line.text[group.end : region_end]
-    # 'Nom / Surname': what follows a slash is the label in another language, however misread.
-    if has_value_words(rest) and not rest.lstrip().startswith("/"):
+    # 'Nom / Surname': what follows a slash is the label in another language, however misread;
+    # so is what reads as the field's label without its slash.
+    if has_value_words(rest) and not rest.lstrip().startswith("/") and not reads_as_label_of(rest, group.field):
         lead = len(rest) - len(rest.lstrip(_SEPARATORS))
         return _Segment(group.line, group.end + lead, region_end, below=False)
 
