@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 from dataclasses import dataclass
 from functools import lru_cache
@@ -312,18 +313,39 @@ _FIELD_PHRASES: tuple[tuple[str, str], ...] = tuple(
 )
 
 
+# Letter counts of each phrase: the letters two strings share bound how similar they can be,
+# which skips most of the few hundred comparisons a segment would otherwise cost.
+_PHRASE_LETTER_COUNTS: tuple[dict[str, int], ...] = tuple(Counter(phrase) for _, phrase in _FIELD_PHRASES)
+
+
 def _field_similarities(segment: str) -> dict[str, float]:
     """Best similarity of one folded, letters-only segment to each field's label phrases; a
-    segment shorter than a phrase is also compared with the phrase's start (lines read in part)."""
+    segment shorter than a phrase is also compared with the phrase's start (lines read in part).
+
+    SequenceMatcher.ratio is 2 M / T with M at most the letters the two strings share, so
+    each field's comparisons are made in order of that bound and stop once the bound cannot
+    beat the best found: the result is the same as comparing with every phrase."""
+    segment_counts = Counter(segment)
+    size = len(segment)
+    bounded: dict[str, list[tuple[float, str, float]]] = {}
+    for (field_name, phrase), phrase_counts in zip(_FIELD_PHRASES, _PHRASE_LETTER_COUNTS):
+        shared = sum(min(count, phrase_counts.get(letter, 0)) for letter, count in segment_counts.items())
+        options = bounded.setdefault(field_name, [])
+        options.append((2.0 * shared / (size + len(phrase)), phrase, 1.0))
+        if size < len(phrase):
+            options.append((0.95 * (2.0 * min(shared, size + 1) / (size + size + 1)), phrase[: size + 1], 0.95))
     scores: dict[str, float] = {}
-    for field_name, phrase in _FIELD_PHRASES:
-        score = SequenceMatcher(None, segment, phrase).ratio()
-        if len(segment) < len(phrase):
-            score = max(score, 0.95 * SequenceMatcher(None, segment, phrase[: len(segment) + 1]).ratio())
-        scores[field_name] = max(scores.get(field_name, 0.0), score)
+    for field_name, options in bounded.items():
+        best = 0.0
+        for bound, target, factor in sorted(options, key=lambda option: -option[0]):
+            if bound <= best:
+                break
+            best = max(best, factor * SequenceMatcher(None, segment, target).ratio())
+        scores[field_name] = best
     return scores
 
 
+@lru_cache(maxsize=1024)
 def guess_label(text: str) -> LabelHit | None:
     """The field a misread label line most likely names, as a hit over the whole line, or None
     when no field is clearly closest. Only for text known to sit where a label would.
