@@ -3,6 +3,7 @@
 from PIL import Image, ImageDraw
 
 from passport_ocr.ocr_types import OcrLine
+from passport_ocr.viz.read import read_printed_fields
 
 from passport_ocr.engines.base import MrzGeometry
 from passport_ocr.viz.local_text import _first_part, upright_page
@@ -118,9 +119,9 @@ def test_a_colour_line_is_cut_where_its_grey_version_is():
     assert 140 < _first_part(line, box, aspect=5.0)[2] < 155
 
 
-def test_a_line_cut_inside_a_label_word_is_read_whole_and_names_the_value_under_it():
-    # '發照機關 / Authority' cut by the first pass at '/ Autho': read whole, it is the
-    # authority's label, so the value under it, cut too, is read whole as well.
+def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
+    # '發照機關 / Authority' cut by the first pass at '/ Autho' names the authority: the value
+    # under it, cut too, is read whole.
     from passport_ocr.viz.local_text import LocalPageText, PageTextParams
 
     label, value = (450.0, 300.0, 1000.0, 343.0), (452.0, 345.0, 1100.0, 389.0)
@@ -152,4 +153,6 @@ def test_a_line_cut_inside_a_label_word_is_read_whole_and_names_the_value_under_
     reader = LocalPageText.__new__(LocalPageText)
     reader.detector, reader.recognizer, reader.params = _Once(), _CutOrWhole(), PageTextParams()
     geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
-    assert [line.text for line in reader.page_text(image, geometry, "TD3")] == ["/ Authority", "EMBASSY OF THE REPUBLIC OF CHINA"]
+    lines = reader.page_text(image, geometry, "TD3")
+    assert [line.text for line in lines] == ["/ Autho", "EMBASSY OF THE REPUBLIC OF CHINA"]
+    assert read_printed_fields(lines, {})["authority"].value == "EMBASSY OF THE REPUBLIC OF CHINA"

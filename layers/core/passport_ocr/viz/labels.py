@@ -287,6 +287,26 @@ def _prefixes_a_label_word(word: str) -> bool:
     return fold(word) in _VOCABULARY_PREFIXES
 
 
+# A line read in part that ends in the first letters of a label word ('/ Autho') names the
+# fields of the words those letters begin, when there are at least this many of them (fewer
+# begin words of many fields).
+MIN_CUT_WORD_LETTERS = 4
+_FIELDS_BY_WORD_PREFIX: dict[str, frozenset[str]] = {}
+for _field, _words in _PHRASES:
+    for _word in _words:
+        for _size in range(MIN_CUT_WORD_LETTERS, len(_word)):
+            _FIELDS_BY_WORD_PREFIX[_word[:_size]] = _FIELDS_BY_WORD_PREFIX.get(_word[:_size], frozenset()) | {_field}
+
+
+def cut_word_fields(text: str) -> frozenset[str]:
+    """The fields a line cut inside its last word may name: those of the label words that
+    word begins ('/ Autho' -> authority), if it is no whole word of any label."""
+    words = _WORD.findall(fold(text))
+    if not words or words[-1] in _VOCAB_BIGRAMS:
+        return frozenset()
+    return _FIELDS_BY_WORD_PREFIX.get(words[-1], frozenset())
+
+
 def has_value_words(text: str) -> bool:
     """Whether `text` holds something other than label words: a digit or a non-label word.
 

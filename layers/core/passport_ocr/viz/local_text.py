@@ -20,7 +20,7 @@ from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextDetector, detector_model, prepare_detector_input
 from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
-from .labels import is_label_text, starts_with_label
+from .labels import starts_with_label
 from .read import read_printed_fields
 from .recognize import TextRecognizer
 from .value_boxes import WANTED_FIELDS, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
@@ -171,23 +171,17 @@ class LocalPageText:
         # A line cut short that does not start with a label is a value (an authority's name,
         # say) or a label misread: read it whole. Reading it again, rather than only its
         # rest, keeps words cut at a narrow gap intact.
-        cut = [
+        again = [
             i for i, (first, full) in enumerate(zip(first_boxes, full_boxes))
             if i in lines and first[2] < full[2] and not starts_with_label(lines[i].text)
+            and worth_reading_whole(i, full_boxes, lines, wanted)
         ]
-        # A line cut inside a label word ('/ Autho' of '/ Authority') is read whole first: its
-        # whole reading is what tells whether the line under it is a wanted value.
-        in_label = [i for i in cut if is_label_text(lines[i].text)]
-        self._read_whole(page, in_label, full_boxes, lines)
-        again = [i for i in cut if i not in in_label and worth_reading_whole(i, full_boxes, lines, wanted)]
         self._read_whole(page, again, full_boxes, lines)
         clock.lap("read_whole")
         found = [lines[i] for i in sorted(lines) if lines[i].text]
-        # Only a place or an authority not found at all is worth a second look (read.py, as the
-        # VIZ stage will read the lines; without the MRZ, which only settles names and dates).
-        if (LABEL_ONLY_FIELDS & wanted) - set(read_printed_fields(found, {})):
+        if _missing(found, wanted):
             unread = [box for i, box in enumerate(full_boxes) if i not in lines]
-            found = self._search_labels(page, page_char, found, unread)
+            found = self._search_labels(page, page_char, found, unread, wanted)
         clock.lap("label_search")
         return found
 
@@ -199,27 +193,35 @@ class LocalPageText:
             lines[i] = line
 
     def _search_labels(
-        self, page: Image.Image, page_char: float, lines: list[OcrLine], unread: list[Box]
+        self, page: Image.Image, page_char: float, lines: list[OcrLine], unread: list[Box], wanted: frozenset[str]
     ) -> list[OcrLine]:
         """`lines` with the labels found by detecting the strips above unlabelled values at a
-        label's scale (label_search.py); `unread` are the boxes detected but left unread."""
+        label's scale (label_search.py), until no wanted place or authority is missing;
+        `unread` are the boxes detected but left unread."""
         params = self.params
-        values = unlabelled_values(lines)
-        found: list[tuple[Box, Box]] = []
-        for value in values:
+        # Bottom up: a place of birth and an authority follow the names, nationality and
+        # dates on ICAO data pages, so they are found after fewer strips (the order only
+        # changes the cost: every strip is searched while one is missing).
+        for value in sorted(unlabelled_values(lines), key=lambda box: -box[1]):
             strip = label_strip(value, page.size)
             if strip is None:
                 continue
             crop = _crop(page, strip)
             side = int(max(crop.size) * params.label_detect_char_px / page_char)
-            for x0, y0, x1, y1, _score in self.detector.detect(crop, max_side=max(32, side)):
-                box = (strip[0] + x0, strip[1] + y0, strip[0] + min(x1, x0 + params.max_line_aspect * (y1 - y0)), strip[1] + y1)
-                found.append((box, value))
-        boxes = label_candidates(found, lines, unread)
-        labels = self.recognizer.read([_crop(page, box) for box in boxes], params.squeeze)
-        for line, box in zip(labels, boxes):
-            line.box = box
-        return merge_labels(lines, labels)
+            found = [
+                ((strip[0] + x0, strip[1] + y0, strip[0] + min(x1, x0 + params.max_line_aspect * (y1 - y0)), strip[1] + y1), value)
+                for x0, y0, x1, y1, _score in self.detector.detect(crop, max_side=max(32, side))
+            ]
+            boxes = label_candidates(found, lines, unread)
+            if not boxes:
+                continue
+            labels = self.recognizer.read([_crop(page, box) for box in boxes], params.squeeze)
+            for line, box in zip(labels, boxes):
+                line.box = box
+            lines = merge_labels(lines, labels)
+            if not _missing(lines, wanted):
+                break
+        return lines
 
     def _detect_side(self, page: Image.Image, page_char: float, doc_format: str) -> int:
         """The longest side of the detector's input for `page` (MRZ characters `page_char` high)."""
@@ -250,6 +252,12 @@ class LocalPageText:
                 line.box = first_boxes[i]
                 lines[i] = line
         return lines
+
+
+def _missing(lines: list[OcrLine], wanted: frozenset[str]) -> set[str]:
+    """The wanted places and authorities read.py finds no value for in `lines` (as the VIZ
+    stage will read them, less the MRZ, which only settles names and dates)."""
+    return (LABEL_ONLY_FIELDS & wanted) - set(read_printed_fields(lines, {}))
 
 
 def _first_part(page: Image.Image, box: Box, aspect: float) -> Box:
