@@ -307,6 +307,23 @@ def cut_word_fields(text: str) -> frozenset[str]:
     return _FIELDS_BY_WORD_PREFIX.get(words[-1], frozenset())
 
 
+# A label guessed from its cut last word alone ('10. Auth') is surer than no label but less
+# than a whole-line guess: its score, below merge.REVIEW_PRINT_BELOW, flags the value.
+CUT_GUESS_SCORE = 0.6
+
+
+def guess_cut_label(text: str, fields: tuple[str, ...]) -> LabelHit | None:
+    """A label line read only in part, nothing but its field number and the start of a label
+    word of one field only, one of `fields` ('10. Auth' -> authority), as a guessed hit."""
+    numbering = _NUMBERING.match(text)
+    lead = len(numbering.group()) if numbering else 0
+    words = _WORD.findall(text[lead:])
+    named = cut_word_fields(text)
+    if len(words) != 1 or len(named) != 1 or not named <= set(fields):
+        return None
+    return LabelHit(next(iter(named)), lead, len(text.rstrip()), CUT_GUESS_SCORE, guessed=True)
+
+
 def has_value_words(text: str) -> bool:
     """Whether `text` holds something other than label words: a digit or a non-label word.
 
@@ -403,7 +420,10 @@ MIN_SAME_LABEL_SIMILARITY = 0.75
 
 
 def reads_as_label_of(text: str, field_name: str) -> bool:
-    """Whether `text` (the rest of a line after a label) is that field's label, misread."""
+    """Whether `text` (what comes before or after a label on its line) is that field's label,
+    misread. A field number before it ('10.') and digits at its end (a slash misread, glued
+    to the word: 'naissance7') are not part of it."""
+    text = _NUMBERING.sub("", text).rstrip(" 0123456789")
     letters = "".join(c for c in fold(text) if c.isalpha())
     if len(letters) < MIN_SAME_LABEL_LETTERS or any(c.isdigit() for c in text):
         return False

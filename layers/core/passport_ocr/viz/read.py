@@ -21,6 +21,7 @@ from .labels import (
     GUESS_SCORE_FACTOR,
     LabelHit,
     find_labels,
+    guess_cut_label,
     guess_label,
     has_value_words,
     is_label_text,
@@ -142,7 +143,7 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
             continue
         if not any(_is_larger_line_below(line, other, _CLOSE_GUESS_HEIGHT_RATIO) for other in prepared):
             continue
-        guessed = guess_label(line.text)
+        guessed = guess_label(line.text) or guess_cut_label(line.text, GUESSABLE_FIELDS)
         if guessed is None or guessed.field not in GUESSABLE_FIELDS:
             continue
         close = guessed.score >= _CLOSE_GUESS_SIMILARITY * GUESS_SCORE_FACTOR
@@ -216,9 +217,11 @@ def _label_groups(lines: list[_Line]) -> list[_LabelGroup]:
                 continue
             start = hit.start
             # '9.Place ofhirth/Lieu de naissance': what precedes the first label up to a slash
-            # is the same label in another language, misread; the label starts with the line,
-            # where its value does.
-            if current is None and line.text[:start].rstrip().endswith("/"):
+            # is the same label in another language, misread; so is what reads as that label
+            # ('Lieu de nasspce7 Pace of birth', its slash read '7'). The label starts with
+            # the line, where its value does.
+            before = line.text[:start]
+            if current is None and (before.rstrip().endswith("/") or reads_as_label_of(before, hit.field)):
                 start = 0
             current = _LabelGroup(hit.field, index, start, hit.end, hit.score)
             groups.append(current)
