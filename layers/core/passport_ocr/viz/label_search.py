@@ -1,12 +1,13 @@
-"""A second, finer look for small labels the page-wide detection missed: pure geometry.
+"""A second, finer look for small labels the page-wide detection missed: pure (geometry and
+label text, no models).
 
 The page is detected at a scale chosen for values (about 14 px per MRZ character). Labels
 print at 0.3-0.6 of an MRZ character, so on photos and low-resolution pages they come out
 4-6 px high in the detector's input: they are lost, or found in fragments ('10. Auth',
 'Dat'). Detecting the whole page finer would cost several times as much, but a label can
 only be just above its value, starting near the value's left edge. So when a wanted place
-or authority is not found on the page, the strips above the values that have no label are detected
-again at a label's scale, and what is found there is read as label candidates
+or authority is not found on the page, the strips above the values that have no label are
+detected again at a label's scale, and what is found there is read as label candidates
 (`local_text.LocalPageText`). Which field a candidate names is still decided by its text
 (`read.py`): the search finds boxes, it does not attribute values.
 """
@@ -32,8 +33,8 @@ STRIP_ABOVE = 1.2
 STRIP_INTO = 0.25
 STRIP_LEFT = 0.6
 STRIP_RIGHT = 9.0
-# A place or an authority has at least this many letters ('UMEÅ', 'Ulm' is rare enough that
-# three-letter boxes, mostly codes and sex letters, are not searched above).
+# A place or an authority has at least this many letters: shorter boxes are mostly codes
+# and sex letters (a three-letter place such as 'Ulm' is not searched above).
 MIN_VALUE_LETTERS = 4
 # A box found in a strip is a label only when it is at most this high relative to the value
 # under it. Labels print smaller, but the coarse detection's box of a short value can come
