@@ -123,3 +123,12 @@ def test_snapping_a_word_is_the_same_in_every_process():
         for seed in ("0", "1", "2", "3", "4", "5")
     }
     assert runs == {"['address', 'autorita', 'documentno', 'efternamn', 'efternavn', 'fornamn', 'geldig']\n"}
+
+
+def test_a_line_cut_inside_a_label_word_names_that_words_fields():
+    from passport_ocr.viz.labels import cut_word_fields
+
+    assert cut_word_fields("/ Autho") == {"authority"}
+    assert cut_word_fields("Geburtsdat") == {"date_of_birth"}
+    assert cut_word_fields("Date of") == set()  # whole words: find_labels' business
+    assert cut_word_fields("/ Aut") == set()  # too few letters to tell

@@ -2,6 +2,9 @@
 
 from PIL import Image, ImageDraw
 
+from passport_ocr.ocr_types import OcrLine
+from passport_ocr.viz.read import read_printed_fields
+
 from passport_ocr.engines.base import MrzGeometry
 from passport_ocr.viz.local_text import _first_part, upright_page
 
@@ -114,3 +117,42 @@ def test_a_colour_line_is_cut_where_its_grey_version_is():
     box = (0, 0, 400, 40)
     assert _first_part(line, box, aspect=5.0) == _first_part(line.convert("L"), box, aspect=5.0)
     assert 140 < _first_part(line, box, aspect=5.0)[2] < 155
+
+
+def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
+    # '發照機關 / Authority' cut by the first pass at '/ Autho' names the authority: the value
+    # under it, cut too, is read whole.
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    label, value = (450.0, 300.0, 1000.0, 343.0), (452.0, 345.0, 1100.0, 389.0)
+    image = Image.new("RGB", (1600, 1200), "white")
+    draw = ImageDraw.Draw(image)
+    # Page pixels are image pixels shifted by the page's origin (MRZ left end less the margin,
+    # the page's height above the MRZ).
+    dx, dy = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
+    for (x0, y0, x1, y1), words in ((label, ((455, 500), (520, 600), (625, 990))), (value, ((455, 600), (625, 700), (720, 1090)))):
+        for a, b in words:
+            draw.rectangle((a + dx, y0 + 10 + dy, b + dx, y1 - 10 + dy), fill="black")
+
+    class _Once:
+        def __init__(self):
+            self.calls = 0
+
+        def detect(self, image, max_side=960):
+            self.calls += 1
+            return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
+
+    class _CutOrWhole:
+        def read(self, crops, squeeze=1.0):
+            texts = {
+                (43, False): "/ Autho", (43, True): "/ Authority",
+                (44, False): "EMBASSY", (44, True): "EMBASSY OF THE REPUBLIC OF CHINA",
+            }
+            return [OcrLine(text=texts[(crop.height, crop.width > 400)], confidence=0.95) for crop in crops]
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _Once(), _CutOrWhole(), PageTextParams()
+    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+    lines = reader.page_text(image, geometry, "TD3")
+    assert [line.text for line in lines] == ["/ Autho", "EMBASSY OF THE REPUBLIC OF CHINA"]
+    assert read_printed_fields(lines, {})["authority"].value == "EMBASSY OF THE REPUBLIC OF CHINA"

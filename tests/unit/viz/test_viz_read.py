@@ -221,3 +221,30 @@ def test_part_of_a_date_is_never_a_place_or_an_authority():
     # The value line holds a date whose day falls left of where the label's value starts.
     lines = page(("Place of birth", 712, 450, 900, 478), ("30 MAI/MAY 2018", 600, 476, 940, 510))
     assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_a_label_whose_slash_was_lost_is_not_its_own_value():
+    # 'Place of birth / Lieu de naissance' read without its slash and misspelt: the rest is the
+    # label in French, the value is the line under it.
+    lines = page(("Place of birth Lie de nassance", 448, 374, 789, 420), ("Malmö", 446, 409, 546, 450))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "Malmö"
+    # A place beside its label is still a value.
+    beside = page(("Place of birth SAINT-ÉTIENNE", 10, 40, 300, 60))
+    assert read_printed_fields(beside, MRZ_FIELDS)["place_of_birth"].value == "SAINT-ÉTIENNE"
+
+
+def test_a_label_whose_slash_was_misread_starts_with_its_other_language():
+    # 'Lieu de naissance / Place of birth' with the slash read as '7': the label starts with
+    # the line, over its value, not at 'Place'.
+    lines = page(("Lieu de nasspce7 Pace of birth", 900, 560, 1290, 590), ("SÃO PAULO", 905, 588, 1080, 635))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "SÃO PAULO"
+
+
+def test_a_label_cut_inside_its_only_word_names_the_larger_value_under_it_unsurely():
+    lines = page(("10. Auth", 407, 478, 463, 502), ("Bureau of Consular Affairs", 403, 482 + 20, 803, 545 + 20))
+    found = read_printed_fields(lines, MRZ_FIELDS)["authority"]
+    assert found.value == "Bureau of Consular Affairs"
+    assert found.confidence < 0.7  # below merge's review bar: the label was only begun
+    # A cut word of several fields' labels names none of them.
+    # ('naci' begins 'nacimiento' of birth dates and places and 'nacionalidad').
+    assert "place_of_birth" not in read_printed_fields(page(("8. Naci", 10, 10, 60, 34), ("LEÓN", 12, 44, 90, 88)), {})

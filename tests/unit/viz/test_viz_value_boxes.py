@@ -120,3 +120,12 @@ def test_a_numbered_label_is_a_bare_label_and_its_value_of_an_unwanted_field_is_
     number = label_at(500, 200)
     boxes = [number, value_under(number)]
     assert unwanted_value(1, boxes, read_as(boxes, {0: "3. Passport No. / No. du passeport"}))
+
+
+def test_a_cut_value_under_a_label_misread_past_matching_is_read_whole():
+    # 'Autorité / Authority' read 'AutorinéAurty' (read.py guesses it is the authority's
+    # label): the value under it, read only in part ('PASSPORT' of 'PASSPORT CANADA'), is read whole.
+    label = label_at(500, 200, width=200)
+    boxes = [label, value_under(label, height=LABEL_H)]
+    assert worth_reading_whole(1, boxes, read_as(boxes, {0: "AutorinéAurty", 1: "PASSPORT"}), frozenset({"authority"}))
+    assert not worth_reading_whole(1, boxes, read_as(boxes, {0: "AutorinéAurty", 1: "PASSPORT"}), frozenset({"surname"}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 from dataclasses import dataclass
 from functools import lru_cache
@@ -286,6 +287,43 @@ def _prefixes_a_label_word(word: str) -> bool:
     return fold(word) in _VOCABULARY_PREFIXES
 
 
+# A line read in part that ends in the first letters of a label word ('/ Autho') names the
+# fields of the words those letters begin, when there are at least this many of them (fewer
+# begin words of many fields).
+MIN_CUT_WORD_LETTERS = 4
+_FIELDS_BY_WORD_PREFIX: dict[str, frozenset[str]] = {}
+for _field, _words in _PHRASES:
+    for _word in _words:
+        for _size in range(MIN_CUT_WORD_LETTERS, len(_word)):
+            _FIELDS_BY_WORD_PREFIX[_word[:_size]] = _FIELDS_BY_WORD_PREFIX.get(_word[:_size], frozenset()) | {_field}
+
+
+def cut_word_fields(text: str) -> frozenset[str]:
+    """The fields a line cut inside its last word may name: those of the label words that
+    word begins ('/ Autho' -> authority), if it is no whole word of any label."""
+    words = _WORD.findall(fold(text))
+    if not words or words[-1] in _VOCAB_BIGRAMS:
+        return frozenset()
+    return _FIELDS_BY_WORD_PREFIX.get(words[-1], frozenset())
+
+
+# A label guessed from its cut last word alone ('10. Auth') is surer than no label but less
+# than a whole-line guess: its score, below merge.REVIEW_PRINT_BELOW, flags the value.
+CUT_GUESS_SCORE = 0.6
+
+
+def guess_cut_label(text: str, fields: tuple[str, ...]) -> LabelHit | None:
+    """A label line read only in part, nothing but its field number and the start of a label
+    word of one field only, one of `fields` ('10. Auth' -> authority), as a guessed hit."""
+    numbering = _NUMBERING.match(text)
+    lead = len(numbering.group()) if numbering else 0
+    words = _WORD.findall(text[lead:])
+    named = cut_word_fields(text)
+    if len(words) != 1 or len(named) != 1 or not named <= set(fields):
+        return None
+    return LabelHit(next(iter(named)), lead, len(text.rstrip()), CUT_GUESS_SCORE, guessed=True)
+
+
 def has_value_words(text: str) -> bool:
     """Whether `text` holds something other than label words: a digit or a non-label word.
 
@@ -312,18 +350,39 @@ _FIELD_PHRASES: tuple[tuple[str, str], ...] = tuple(
 )
 
 
+# Letter counts of each phrase: the letters two strings share bound how similar they can be,
+# which skips most of the few hundred comparisons a segment would otherwise cost.
+_PHRASE_LETTER_COUNTS: tuple[dict[str, int], ...] = tuple(Counter(phrase) for _, phrase in _FIELD_PHRASES)
+
+
 def _field_similarities(segment: str) -> dict[str, float]:
     """Best similarity of one folded, letters-only segment to each field's label phrases; a
-    segment shorter than a phrase is also compared with the phrase's start (lines read in part)."""
+    segment shorter than a phrase is also compared with the phrase's start (lines read in part).
+
+    SequenceMatcher.ratio is 2 M / T with M at most the letters the two strings share, so
+    each field's comparisons are made in order of that bound and stop once the bound cannot
+    beat the best found: the result is the same as comparing with every phrase."""
+    segment_counts = Counter(segment)
+    size = len(segment)
+    bounded: dict[str, list[tuple[float, str, float]]] = {}
+    for (field_name, phrase), phrase_counts in zip(_FIELD_PHRASES, _PHRASE_LETTER_COUNTS):
+        shared = sum(min(count, phrase_counts.get(letter, 0)) for letter, count in segment_counts.items())
+        options = bounded.setdefault(field_name, [])
+        options.append((2.0 * shared / (size + len(phrase)), phrase, 1.0))
+        if size < len(phrase):
+            options.append((0.95 * (2.0 * min(shared, size + 1) / (size + size + 1)), phrase[: size + 1], 0.95))
     scores: dict[str, float] = {}
-    for field_name, phrase in _FIELD_PHRASES:
-        score = SequenceMatcher(None, segment, phrase).ratio()
-        if len(segment) < len(phrase):
-            score = max(score, 0.95 * SequenceMatcher(None, segment, phrase[: len(segment) + 1]).ratio())
-        scores[field_name] = max(scores.get(field_name, 0.0), score)
+    for field_name, options in bounded.items():
+        best = 0.0
+        for bound, target, factor in sorted(options, key=lambda option: -option[0]):
+            if bound <= best:
+                break
+            best = max(best, factor * SequenceMatcher(None, segment, target).ratio())
+        scores[field_name] = best
     return scores
 
 
+@lru_cache(maxsize=1024)
 def guess_label(text: str) -> LabelHit | None:
     """The field a misread label line most likely names, as a hit over the whole line, or None
     when no field is clearly closest. Only for text known to sit where a label would.
@@ -350,6 +409,28 @@ def guess_label(text: str) -> LabelHit | None:
     if score < GUESS_MIN_SIMILARITY or score - runner_up < GUESS_MIN_MARGIN:
         return None
     return LabelHit(field_name, lead, len(text.rstrip()), round(score * GUESS_SCORE_FACTOR, 4), guessed=True)
+
+
+# A label's other language read with its slash lost ('Place of birth Lie de nassance') is
+# no value: what follows a label is taken for that same label when, letters only, it is at
+# least this long and this close to one of the field's phrases. Place names and authorities
+# are far from their own field's label words ('Saint-Étienne' and 'lieu de naissance').
+MIN_SAME_LABEL_LETTERS = 8
+MIN_SAME_LABEL_SIMILARITY = 0.75
+
+
+def reads_as_label_of(text: str, field_name: str) -> bool:
+    """Whether `text` (what comes before or after a label on its line) is that field's label,
+    misread. A field number before it ('10.') and digits at its end (a slash misread, glued
+    to the word: 'naissance7') are not part of it."""
+    text = _NUMBERING.sub("", text).rstrip(" 0123456789")
+    letters = "".join(c for c in fold(text) if c.isalpha())
+    if len(letters) < MIN_SAME_LABEL_LETTERS or any(c.isdigit() for c in text):
+        return False
+    return any(
+        SequenceMatcher(None, letters, phrase).ratio() >= MIN_SAME_LABEL_SIMILARITY
+        for name, phrase in _FIELD_PHRASES if name == field_name
+    )
 
 
 def starts_with_label(text: str) -> bool:

@@ -19,7 +19,9 @@ from ..engines.base import MrzGeometry
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextDetector, detector_model, prepare_detector_input
+from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
 from .labels import starts_with_label
+from .read import read_printed_fields
 from .recognize import TextRecognizer
 from .value_boxes import WANTED_FIELDS, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
 
@@ -61,6 +63,10 @@ class PageTextParams:
     # Boxes less than this high (in MRZ character heights) are specks, taller ones photos or titles.
     min_line_height: float = 0.35
     max_line_height: float = 2.4
+    # When a wanted place or authority is not found, the strips above unlabelled values are
+    # detected again at this scale (label_search.py): labels print at 0.3-0.6 of an MRZ
+    # character, 9-18 px here, where the detector finds them whole.
+    label_detect_char_px: float = 30.0
     # Leave unread the boxes under bare labels of fields the VIZ stage does not use
     # (value_boxes.WANTED_FIELDS): values the MRZ already gives (number, nationality, sex...).
     skip_unwanted_values: bool = True
@@ -170,11 +176,52 @@ class LocalPageText:
             if i in lines and first[2] < full[2] and not starts_with_label(lines[i].text)
             and worth_reading_whole(i, full_boxes, lines, wanted)
         ]
-        for i, line in zip(again, self.recognizer.read([_crop(page, full_boxes[i]) for i in again], params.squeeze)):
+        self._read_whole(page, again, full_boxes, lines)
+        clock.lap("read_whole")
+        found = [lines[i] for i in sorted(lines) if lines[i].text]
+        if _missing(found, wanted):
+            unread = [box for i, box in enumerate(full_boxes) if i not in lines]
+            found = self._search_labels(page, page_char, found, unread, wanted)
+        clock.lap("label_search")
+        return found
+
+    def _read_whole(self, page: Image.Image, indices: list[int], full_boxes: list[Box], lines: dict[int, OcrLine]) -> None:
+        """Read the boxes `indices` whole, in place of their first parts in `lines`."""
+        crops = [_crop(page, full_boxes[i]) for i in indices]
+        for i, line in zip(indices, self.recognizer.read(crops, self.params.squeeze)):
             line.box = full_boxes[i]
             lines[i] = line
-        clock.lap("read_whole")
-        return [lines[i] for i in sorted(lines) if lines[i].text]
+
+    def _search_labels(
+        self, page: Image.Image, page_char: float, lines: list[OcrLine], unread: list[Box], wanted: frozenset[str]
+    ) -> list[OcrLine]:
+        """`lines` with the labels found by detecting the strips above unlabelled values at a
+        label's scale (label_search.py), until no wanted place or authority is missing;
+        `unread` are the boxes detected but left unread."""
+        params = self.params
+        # Bottom up: a place of birth and an authority follow the names, nationality and
+        # dates on ICAO data pages, so they are found after fewer strips (the order only
+        # changes the cost: every strip is searched while one is missing).
+        for value in sorted(unlabelled_values(lines), key=lambda box: -box[1]):
+            strip = label_strip(value, page.size)
+            if strip is None:
+                continue
+            crop = _crop(page, strip)
+            side = int(max(crop.size) * params.label_detect_char_px / page_char)
+            found = [
+                ((strip[0] + x0, strip[1] + y0, strip[0] + min(x1, x0 + params.max_line_aspect * (y1 - y0)), strip[1] + y1), value)
+                for x0, y0, x1, y1, _score in self.detector.detect(crop, max_side=max(32, side))
+            ]
+            boxes = label_candidates(found, lines, unread)
+            if not boxes:
+                continue
+            labels = self.recognizer.read([_crop(page, box) for box in boxes], params.squeeze)
+            for line, box in zip(labels, boxes):
+                line.box = box
+            lines = merge_labels(lines, labels)
+            if not _missing(lines, wanted):
+                break
+        return lines
 
     def _detect_side(self, page: Image.Image, page_char: float, doc_format: str) -> int:
         """The longest side of the detector's input for `page` (MRZ characters `page_char` high)."""
@@ -205,6 +252,12 @@ class LocalPageText:
                 line.box = first_boxes[i]
                 lines[i] = line
         return lines
+
+
+def _missing(lines: list[OcrLine], wanted: frozenset[str]) -> set[str]:
+    """The wanted places and authorities read.py finds no value for in `lines` (as the VIZ
+    stage will read them, less the MRZ, which only settles names and dates)."""
+    return (LABEL_ONLY_FIELDS & wanted) - set(read_printed_fields(lines, {}))
 
 
 def _first_part(page: Image.Image, box: Box, aspect: float) -> Box:

@@ -21,10 +21,12 @@ from .labels import (
     GUESS_SCORE_FACTOR,
     LabelHit,
     find_labels,
+    guess_cut_label,
     guess_label,
     has_value_words,
     is_label_text,
     label_coverage,
+    reads_as_label_of,
 )
 
 DATE_FIELDS = ("date_of_issue", "date_of_birth", "date_of_expiry")
@@ -141,7 +143,7 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
             continue
         if not any(_is_larger_line_below(line, other, _CLOSE_GUESS_HEIGHT_RATIO) for other in prepared):
             continue
-        guessed = guess_label(line.text)
+        guessed = guess_label(line.text) or guess_cut_label(line.text, GUESSABLE_FIELDS)
         if guessed is None or guessed.field not in GUESSABLE_FIELDS:
             continue
         close = guessed.score >= _CLOSE_GUESS_SIMILARITY * GUESS_SCORE_FACTOR
@@ -215,9 +217,11 @@ def _label_groups(lines: list[_Line]) -> list[_LabelGroup]:
                 continue
             start = hit.start
             # '9.Place ofhirth/Lieu de naissance': what precedes the first label up to a slash
-            # is the same label in another language, misread; the label starts with the line,
-            # where its value does.
-            if current is None and line.text[:start].rstrip().endswith("/"):
+            # is the same label in another language, misread; so is what reads as that label
+            # ('Lieu de nasspce7 Pace of birth', its slash read '7'). The label starts with
+            # the line, where its value does.
+            before = line.text[:start]
+            if current is None and (before.rstrip().endswith("/") or reads_as_label_of(before, hit.field)):
                 start = 0
             current = _LabelGroup(hit.field, index, start, hit.end, hit.score)
             groups.append(current)
@@ -230,8 +234,9 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
     next_starts = [g.start for g in groups if g.line == group.line and g.start > group.start]
     region_end = min(next_starts, default=len(line.text))
     rest = line.text[group.end : region_end]
-    # 'Nom / Surname': what follows a slash is the label in another language, however misread.
-    if has_value_words(rest) and not rest.lstrip().startswith("/"):
+    # 'Nom / Surname': what follows a slash is the label in another language, however misread;
+    # so is what reads as the field's label without its slash.
+    if has_value_words(rest) and not rest.lstrip().startswith("/") and not reads_as_label_of(rest, group.field):
         lead = len(rest) - len(rest.lstrip(_SEPARATORS))
         return _Segment(group.line, group.end + lead, region_end, below=False)
 

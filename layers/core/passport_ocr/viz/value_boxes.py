@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from ..ocr_types import OcrLine
 from ..record import Record
-from .labels import find_labels, is_label_text, starts_with_label
+from .labels import cut_word_fields, find_labels, guess_label, is_label_text, starts_with_label
+from .read import GUESSABLE_FIELDS
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -139,7 +140,12 @@ def worth_reading_whole(
         label_box = line.box or boxes[j]
         if j == index or not could_be_value_of(label_box, box):
             continue
-        fields = {hit.field for hit in find_labels(line.text)}
+        # A label line read in part may end inside the word that names its field ('/ Autho'),
+        # or be misread past matching but close to a label as a whole (read.py guesses it).
+        fields = {hit.field for hit in find_labels(line.text)} | cut_word_fields(line.text)
+        guessed = None if fields else guess_label(line.text)
+        if guessed is not None and guessed.field in GUESSABLE_FIELDS:
+            fields.add(guessed.field)
         if fields & wanted:
             return True
         if not fields and _height(box) >= MIN_VALUE_HEIGHT_RATIO * _height(label_box):

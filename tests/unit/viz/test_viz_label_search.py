@@ -1,0 +1,130 @@
+"""The finer second look for labels above values that have none (geometry; fake models)."""
+
+from PIL import Image
+
+from passport_ocr.engines.base import MrzGeometry
+from passport_ocr.ocr_types import OcrLine
+from passport_ocr.viz.label_search import (
+    label_candidates,
+    label_strip,
+    merge_labels,
+    unlabelled_values,
+)
+from passport_ocr.viz.read import read_printed_fields
+
+VALUE = (600.0, 660.0, 800.0, 717.0)  # a 57 px high value, 'MONTRÉAL'
+LABEL = (630.0, 630.0, 790.0, 653.0)  # a 23 px label just above it
+
+
+def line(text, box):
+    return OcrLine(text=text, box=box, confidence=0.95)
+
+
+def test_values_without_a_label_above_them_are_searched():
+    lines = [
+        line("Place of birth", (100.0, 100.0, 260.0, 125.0)),
+        line("PARIS", (102.0, 122.0, 220.0, 170.0)),
+        line("MONTRÉAL", VALUE),
+        line("08 NOV 2016", (100.0, 760.0, 340.0, 818.0)),  # a date: attributed without a label
+        line("F", (100.0, 660.0, 124.0, 700.0)),  # too short for a place
+    ]
+    assert unlabelled_values(lines) == [VALUE]
+
+
+def test_the_strip_lies_over_the_value_from_a_little_left_of_it():
+    x0, y0, x1, y1 = label_strip(VALUE, (1600, 1000))
+    height = VALUE[3] - VALUE[1]
+    assert x0 < VALUE[0] < x1 and y0 < VALUE[1] < y1 < VALUE[3]
+    assert VALUE[1] - y0 > height  # room for a label above, not just its lower half
+    assert label_strip((10.0, 0.0, 200.0, 50.0), (1600, 1000)) is None  # nothing above the page's top
+
+
+def test_a_label_found_above_is_kept_and_the_value_found_again_is_not():
+    refound_value = (598.0, 662.0, 802.0, 715.0)
+    candidates = label_candidates([(LABEL, VALUE), (refound_value, VALUE)], [line("MONTRÉAL", VALUE)], unread=[])
+    assert len(candidates) == 1
+    x0, y0, x1, y1 = candidates[0]
+    assert (y0, y1) == (LABEL[1], LABEL[3]) and x0 < LABEL[0] and x1 > LABEL[2]  # padded sideways only
+
+
+def test_a_box_much_higher_than_the_value_is_no_label():
+    title = (600.0, 560.0, 900.0, 640.0)
+    assert label_candidates([(title, VALUE)], [line("MONTRÉAL", VALUE)], unread=[]) == []
+
+
+def test_pieces_of_one_label_on_a_row_are_joined():
+    number, words = (605.0, 632.0, 622.0, 651.0), (640.0, 630.0, 790.0, 653.0)
+    (joined,) = label_candidates([(number, VALUE), (words, VALUE)], [line("MONTRÉAL", VALUE)], unread=[])
+    assert joined[0] < number[0] and joined[2] > words[2]
+
+
+def test_a_found_label_replaces_the_piece_the_coarse_detection_read():
+    piece = line("10. Auth", (630.0, 632.0, 690.0, 652.0))
+    value = line("Bureau of Consular Affairs", VALUE)
+    label = line("10. Authority", LABEL)
+    merged = merge_labels([piece, value], [label])
+    assert [l.text for l in merged] == ["10. Authority", "Bureau of Consular Affairs"]
+    # ...but never a value or a longer line already read in its place.
+    assert merge_labels([value], [line("BRNO", (598.0, 662.0, 700.0, 715.0))]) == [value]
+
+
+class _StripDetector:
+    """The page's detection finds only the value; a strip's finds the label in it."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def detect(self, image, max_side=960):
+        self.calls += 1
+        if self.calls == 1:
+            return [(*VALUE, 0.9)]
+        # Strip coordinates: the label's box, shifted by the strip's origin.
+        strip = label_strip(VALUE, (1600, 1000))
+        return [(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8)]
+
+
+class _ByHeight:
+    """Reads a crop as the value or the label, by its height."""
+
+    def read(self, crops, squeeze=1.0):
+        return [OcrLine(text="MONTRÉAL" if crop.height > 40 else "9. Lieu de naissance", confidence=0.95) for crop in crops]
+
+
+def test_a_missing_label_is_found_above_its_value_and_names_it():
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _StripDetector(), _ByHeight(), PageTextParams()
+    # An MRZ 40 px high per character on a page at scale 1: the page is 1600 wide.
+    image = Image.new("RGB", (1600, 1200), "white")
+    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+    lines = reader.page_text(image, geometry, "TD3")
+    assert reader.detector.calls == 2
+    assert [l.text for l in lines] == ["9. Lieu de naissance", "MONTRÉAL"]
+    assert read_printed_fields(lines, {})["place_of_birth"].value == "MONTRÉAL"
+
+
+def test_no_second_look_when_place_and_authority_were_found():
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    place, authority = (100.0, 100.0, 300.0, 123.0), (100.0, 300.0, 260.0, 326.0)
+    place_value, authority_value = (102.0, 121.0, 250.0, 170.0), (102.0, 324.0, 300.0, 372.0)
+
+    class _Page(_StripDetector):
+        def detect(self, image, max_side=960):
+            self.calls += 1
+            boxes = (place, place_value, authority, authority_value, VALUE)  # top to bottom
+            return [(*box, 0.8) for box in boxes]
+
+    class _ByHeight:
+        def read(self, crops, squeeze=1.0):
+            texts = {23: "Place of birth", 26: "Authority"}
+            return [OcrLine(text=texts.get(crop.height, "MONTRÉAL"), confidence=0.95) for crop in crops]
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _Page(), _ByHeight(), PageTextParams()
+    image = Image.new("RGB", (1600, 1200), "white")
+    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+    found = read_printed_fields(reader.page_text(image, geometry, "TD3"), {})
+    assert {"place_of_birth", "authority"} <= set(found)
+    assert reader.detector.calls == 1  # the last MONTRÉAL has no label, but nothing is missing
