@@ -161,3 +161,18 @@ def test_neighbouring_languages_printed_on_a_page_are_in_its_alphabet():
     # Sami place names in northern Norway; not on a Polish page.
     assert {"Ŋ", "Ŧ", "Đ"} <= page_alphabet("NOR").letters
     assert "Ŋ" not in page_alphabet("POL").letters
+
+
+def test_letters_drawn_alike_are_read_as_the_one_the_page_prints():
+    # 'ÞJÓÐSKRÁ' read 'PJÓDSKRÁ': the D's runner-up 'Đ' is drawn as Icelandic 'Ð'; the P's 'Þ'.
+    unsure = {0: (0.792, [("p", 0.065), ("Þ", 0.052)]), 3: (0.931, [("Đ", 0.065)])}
+    line = restrict_line(reading("PJÓDSKRÁ", unsure), page_alphabet("ISL"))
+    assert line.text == "PJÓDSKRÁ"
+    assert line.chars[0].confidence < 0.7 and line.chars[3].confidence < 0.7
+    assert ("Ð", 0.065) in line.chars[3].alternatives
+
+
+def test_an_engine_without_per_character_evidence_is_not_doubted_for_marks():
+    # OCR.Space gives one flat confidence per line: nothing the recogniser's calibration fits.
+    line = OcrLine.plain("SAINT-ÉTIENNE", 0.9)
+    assert [c.confidence for c in restrict_line(line, page_alphabet("FRA")).chars] == [0.9] * 13

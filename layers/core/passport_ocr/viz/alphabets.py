@@ -328,11 +328,17 @@ def _variant_weight(letter: str, alphabet: PageAlphabet | None, national_weight:
 def restrict_line(line: OcrLine, alphabet: PageAlphabet | None) -> OcrLine:
     """`line` with every letter weighed by `alphabet` and its marks doubted as the recogniser's
     record deserves (doubt_marks); the line itself when nothing changes, or when its
-    characters do not spell its text (an engine without per-character evidence)."""
+    characters do not spell its text (an engine without per-character evidence).
+
+    The doubt calibrates a recogniser's per-character probabilities: a line whose characters
+    all carry the line's flat confidence and no runners-up (OCR.Space) has none to calibrate.
+    """
     if "".join(c.char for c in line.chars).strip() != line.text:
         return line
     reads = [_fitting_twins(c, alphabet) for c in line.chars]
-    chars = [doubt_marks(read, restrict_char(read, alphabet), alphabet, line.unreadable) for read in reads]
+    chars = [restrict_char(read, alphabet) for read in reads]
+    if any(c.alternatives or c.confidence != line.confidence for c in line.chars):
+        chars = [doubt_marks(read, chosen, alphabet, line.unreadable) for read, chosen in zip(reads, chars)]
     if all(new is old for new, old in zip(chars, line.chars)):
         return line
     text = "".join(c.char for c in chars).strip()
