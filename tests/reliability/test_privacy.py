@@ -151,7 +151,7 @@ def leaks(text: str, truth: dict) -> list[str]:
 
 
 # (seed, condition, format): passports and an ID card with a personal number.
-GENERATED = [(1, "scan", "TD3"), (2, "clean", "TD3"), (3, "scan", "TD1"), (4, "clean", "TD2")]
+GENERATED = [(1, "scan", "TD3"), (2, "clean", "TD3"), (7, "scan", "TD1"), (4, "clean", "TD2")]
 
 
 @pytest.fixture(scope="module")

@@ -24,13 +24,16 @@ class OcrLine:
     """One line of text as read, top to bottom order within a page.
 
     `box` is (x0, y0, x1, y1) in the coordinates of the (upright, deskewed) page image the
-    engine worked on, or None when unknown.
+    engine worked on, or None when unknown. `unreadable` holds the letters the engine cannot
+    output at all (missing from its recogniser's dictionary): where the page can print one,
+    the engine's reading of a letter of the same base cannot rule it out.
     """
 
     text: str
     chars: list[OcrChar] = field(default_factory=list)
     box: tuple[float, float, float, float] | None = None
     confidence: float = 1.0
+    unreadable: frozenset[str] = frozenset()
 
     @classmethod
     def plain(cls, text: str, confidence: float = 1.0, box=None) -> "OcrLine":

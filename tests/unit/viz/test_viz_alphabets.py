@@ -4,6 +4,8 @@ from passport_ocr.ocr_types import OcrChar, OcrLine
 from passport_ocr.viz.alphabets import (
     COUNTRY_LANGUAGES,
     LANGUAGE_LETTERS,
+    base_letter,
+    doubt_marks,
     page_alphabet,
     restrict_char,
     restrict_line,
@@ -30,10 +32,12 @@ def test_alphabet_holds_the_national_letters_and_english_french_ones():
     assert {"Ė", "ė", "Į", "Ų", "Ū"} <= lithuanian and "Í" not in lithuanian
 
 
-def test_unknown_country_restricts_nothing():
+def test_unknown_country_replaces_no_letter():
     assert page_alphabet("XYZ") is None and page_alphabet(None) is None
     line = reading("MÜDÜRLÜČÜ", {7: (0.6, [("Ć", 0.2)])})
-    assert restrict_line(line, None) is line
+    restricted = restrict_line(line, None)
+    assert restricted.text == "MÜDÜRLÜČÜ"
+    assert [c.char for c in restricted.chars] == [c.char for c in line.chars]
 
 
 def test_every_country_names_known_languages_and_vietnamese_has_its_toned_vowels():
@@ -74,7 +78,10 @@ def test_letters_inside_the_alphabet_without_a_national_runner_up_are_left_alone
     char = OcrChar("É", 0.78, [("E", 0.2)])
     assert restrict_char(char, page_alphabet("GBR")) is char
     line = reading("GYÖR 12.03.2020 / N°")
-    assert restrict_line(line, page_alphabet("HUN")) is line
+    assert restrict_line(line, page_alphabet("HUN")).text == "GYÖR 12.03.2020 / N°"
+    # Nothing on the line a page could print with other marks: the line itself.
+    plain = reading("12.03.2020 / KP")
+    assert restrict_line(plain, page_alphabet("GBR")) is plain
 
 
 def test_a_close_national_runner_up_wins_over_its_base_letter():
@@ -85,14 +92,56 @@ def test_a_close_national_runner_up_wins_over_its_base_letter():
     assert british.text == "WROCLAW" and british.chars[4].confidence == 0.522
 
 
-def test_a_national_runner_up_far_behind_lowers_the_readings_confidence():
-    # 'KØBENHAVN' read 'KOBENHAVN' on a Danish page: the O stays, but not as sure as 0.79.
+def test_a_national_runner_up_with_a_tenth_of_its_base_letters_probability_wins_unsurely():
+    # 'KØBENHAVN' read 'KOBENHAVN' on a Danish page, the Ø a runner-up at 0.176.
     line = restrict_line(reading("KOBENHAVN", {1: (0.791, [("Ø", 0.176), ("0", 0.011)])}), page_alphabet("DNK"))
-    assert line.text == "KOBENHAVN"
+    assert line.text == "KØBENHAVN"
     assert line.chars[1].confidence < 0.7
+    # Further behind it stays a runner-up, and the reading is doubted for it.
+    line = restrict_line(reading("KOBENHAVN", {1: (0.94, [("Ø", 0.05)])}), page_alphabet("DNK"))
+    assert line.text == "KOBENHAVN" and line.chars[1].confidence < 0.7
     # Both letters Hungarian: neither is favoured, the reading keeps its own confidence.
     char = restrict_char(OcrChar("Ö", 0.78, [("Ő", 0.1)]), page_alphabet("HUN"))
     assert (char.char, char.confidence) == ("Ö", 0.78)
+
+
+def test_the_national_weight_does_not_pick_between_two_marked_letters():
+    # 'GENÈVE' on a Mexican page: É is Spanish, È French; the recogniser's choice stands.
+    line = restrict_line(reading("GENÈVE", {3: (0.499, [("É", 0.439), ("Ê", 0.031)])}), page_alphabet("MEX"))
+    assert line.text == "GENÈVE" and line.chars[3].confidence < 0.7
+
+
+def test_base_letters_drop_marks_and_strokes():
+    assert [base_letter(c) for c in "ğÇØłĐİıẦụA"] == list("GCOLDIIAUA")
+
+
+def test_a_sure_plain_letter_is_doubted_as_much_as_its_marks_deserve():
+    # 'MUGLA' for 'MUĞLA': the recogniser says G at 0.985 and gives Ğ 0.011.
+    turkish = page_alphabet("TUR")
+    read = OcrChar("G", 0.985, [("Ğ", 0.011)])
+    assert doubt_marks(read, read, turkish, frozenset()).confidence < 0.7
+    # Without a variant it still keeps three times its doubt, not its 0.985.
+    alone = OcrChar("G", 0.985, [])
+    assert 0.9 < doubt_marks(alone, alone, turkish, frozenset()).confidence < 0.96
+    # A letter no language of the page writes with marks keeps the recogniser's confidence.
+    k = OcrChar("K", 0.97, [])
+    assert doubt_marks(k, k, turkish, frozenset()) is k
+    # The field reader sees the doubt: the place is given, but below the review bar.
+    label = OcrLine.plain("Place of birth / Lieu de naissance", 0.99, box=(0, 0, 300, 30))
+    value = reading("MUGLA", {2: (0.985, [("Ğ", 0.011)])})
+    value.box = (0, 32, 150, 72)
+    place = read_printed_fields([label, value], {"issuing_country": "TUR"})["place_of_birth"]
+    assert place.value == "MUGLA" and place.confidence < 0.7
+
+
+def test_a_marked_letter_that_may_be_one_the_recogniser_lacks_is_doubtful():
+    # 'CÂN THO' for 'CẦN THƠ': the dictionary has no 'Ầ', so 'Â' is all it can say.
+    lacking = frozenset({"Ầ", "ầ", "Ấ", "ấ"})
+    line = reading("CÂN THO", {1: (0.927, [("Ã", 0.035)])})
+    line.unreadable = lacking
+    assert restrict_line(line, page_alphabet("VNM")).chars[1].confidence <= 0.1
+    # On a French page no such letter is printed: only the ordinary doubt.
+    assert restrict_line(line, page_alphabet("FRA")).chars[1].confidence > 0.7
 
 
 def test_the_field_reader_uses_the_issuing_countrys_alphabet():
@@ -112,3 +161,18 @@ def test_neighbouring_languages_printed_on_a_page_are_in_its_alphabet():
     # Sami place names in northern Norway; not on a Polish page.
     assert {"Ŋ", "Ŧ", "Đ"} <= page_alphabet("NOR").letters
     assert "Ŋ" not in page_alphabet("POL").letters
+
+
+def test_letters_drawn_alike_are_read_as_the_one_the_page_prints():
+    # 'ÞJÓÐSKRÁ' read 'PJÓDSKRÁ': the D's runner-up 'Đ' is drawn as Icelandic 'Ð'; the P's 'Þ'.
+    unsure = {0: (0.792, [("p", 0.065), ("Þ", 0.052)]), 3: (0.931, [("Đ", 0.065)])}
+    line = restrict_line(reading("PJÓDSKRÁ", unsure), page_alphabet("ISL"))
+    assert line.text == "PJÓDSKRÁ"
+    assert line.chars[0].confidence < 0.7 and line.chars[3].confidence < 0.7
+    assert ("Ð", 0.065) in line.chars[3].alternatives
+
+
+def test_an_engine_without_per_character_evidence_is_not_doubted_for_marks():
+    # OCR.Space gives one flat confidence per line: nothing the recogniser's calibration fits.
+    line = OcrLine.plain("SAINT-ÉTIENNE", 0.9)
+    assert [c.confidence for c in restrict_line(line, page_alphabet("FRA")).chars] == [0.9] * 13

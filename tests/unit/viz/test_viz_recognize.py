@@ -1,13 +1,21 @@
-"""Latin line recognition: batching by width, and one recognition session for MRZ and VIZ."""
+"""Latin line recognition: batching by width, one recognition session for MRZ and VIZ, and the
+decoding of letters and their marks."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from passport_ocr.engines.recognizer import MrzRecognizer, RecognitionModel
 from passport_ocr.viz.models import model_path
-from passport_ocr.viz.recognize import TextRecognizer, width_batches
+from passport_ocr.viz.recognize import (
+    DROPPED_LETTER_CONFIDENCE,
+    TextRecognizer,
+    decode_line,
+    letter_table,
+    width_batches,
+)
 
 
 def test_lines_of_similar_width_share_a_run_narrowest_first():
@@ -55,3 +63,67 @@ def test_a_line_reads_the_same_whatever_lines_are_read_with_it():
     together = recognizer.read([line("Geburtsort", 390), target, line("BESANCON", 415)])
     assert together[1].text == alone.text
     assert [c.confidence for c in together[1].chars] == [c.confidence for c in alone.chars]
+
+
+# --- decoding (hand-made frame probabilities) -------------------------------------------------
+SYMBOLS = ["", "C", "n", "T", "h", "o", "â", "G", "Ğ", "Ġ", " "]
+
+
+def frames(*columns: dict[str, float]) -> np.ndarray:
+    """One frame per dict of symbol -> probability; the rest of each frame is the blank's."""
+    probabilities = np.zeros((len(columns), len(SYMBOLS)), dtype=np.float32)
+    for t, column in enumerate(columns):
+        for symbol, p in column.items():
+            probabilities[t, SYMBOLS.index(symbol)] = p
+        probabilities[t, 0] = 1.0 - sum(column.values())
+    return probabilities
+
+
+def test_base_letters_and_their_variants_of_the_same_case():
+    table = letter_table(SYMBOLS)
+    assert table.bases[SYMBOLS.index("Ğ")] == "G" and table.bases[SYMBOLS.index(" ")] == ""
+    assert {SYMBOLS[v] for v in table.variants[SYMBOLS.index("G")]} == {"Ğ", "Ġ"}
+    assert table.variants[SYMBOLS.index("n")] == ()
+
+
+def test_a_letters_variants_are_listed_down_to_a_small_probability():
+    # 'MUGLA' for 'MUĞLA': the Ğ is the third reading, at 0.004, in the frame after the G.
+    probabilities = frames({"G": 0.985, "Ġ": 0.011}, {"Ğ": 0.004}, {})
+    (g,) = decode_line(probabilities, SYMBOLS, letter_table(SYMBOLS))
+    assert g.char == "G" and dict(g.alternatives) == pytest.approx({"Ġ": 0.011, "Ğ": 0.004})
+
+
+def test_a_letter_the_recogniser_gave_up_on_doubts_its_neighbours():
+    # 'Cần Thơ': the 'ầ' is not in the dictionary; the model gives blank frames between C
+    # and n, with 'â' at 0.013 in one of them. Characters are three frames apart elsewhere.
+    probabilities = frames(
+        {"C": 0.99}, {}, {}, {"â": 0.013}, {}, {}, {"n": 0.99}, {}, {" ": 0.99}, {},
+        {"T": 0.99}, {}, {}, {"h": 0.99}, {}, {}, {"o": 0.99}, {},
+    )
+    chars = decode_line(probabilities, SYMBOLS, letter_table(SYMBOLS))
+    assert "".join(c.char for c in chars) == "Cn Tho"  # no letter is made up
+    assert [c.confidence for c in chars[:2]] == [DROPPED_LETTER_CONFIDENCE] * 2
+    assert min(c.confidence for c in chars[2:]) > 0.9
+
+
+def test_ordinary_gaps_and_glyphs_of_other_scripts_doubt_nothing():
+    table = letter_table(SYMBOLS)
+    # As wide a gap, but nothing in it: a wide letter or a space the model left out.
+    tail = ({"n": 0.99}, {}, {"T": 0.99}, {}, {"h": 0.99}, {}, {"o": 0.99})
+    empty = frames({"C": 0.99}, {}, {}, {}, {}, {}, *tail)
+    assert all(c.confidence > 0.9 for c in decode_line(empty, SYMBOLS, table))
+    # A glyph of another script: the model names it (a class outside these columns), the
+    # blank is not what it says there, so the little Latin probability means nothing.
+    foreign = frames({"C": 0.99}, {}, {}, {"â": 0.02}, {}, {}, *tail)
+    foreign[3, 0] = 0.1
+    assert all(c.confidence > 0.9 for c in decode_line(foreign, SYMBOLS, table))
+
+
+def test_the_recogniser_knows_which_printed_letters_it_cannot_output():
+    recognizer = TextRecognizer(model_path("rec"))
+    assert {"Ầ", "ụ", "Ả"} <= recognizer.unreadable
+    assert not {"Ğ", "Ě", "Ø", "Æ", "Þ", "Ð", "Ő", "Ơ", "Ş", "İ"} & recognizer.unreadable
+    line = Image.new("RGB", (300, 48), "white")
+    ImageDraw.Draw(line).text((8, 4), "CAN THO", fill="black", font_size=36)
+    (read,) = recognizer.read([line])
+    assert read.unreadable is recognizer.unreadable

@@ -4,11 +4,20 @@ The MRZ engine decodes the same model restricted to A-Z0-9<; the visual zone nee
 lowercase, accents and punctuation, so this module has its own CTC decoding on top of the
 same onnxruntime session (engines.recognizer.RecognitionModel). Restricting the decode to
 Latin script stops the model's CJK classes from winning on blurry Latin glyphs.
+
+Accents are where the model is weakest: it reads a mark it is unsure of as the plain letter
+with high confidence, and the letters its dictionary lacks (Vietnamese ones with two marks or
+a dot below) as blank frames. The decoding keeps the evidence the alphabet prior
+(viz.alphabets) needs: the letters of the same base with other marks, however unlikely; the
+letters the model cannot output (OcrLine.unreadable); and gaps where it gave a letter up.
+Line crops are not the cause: the marks are inside the detector's boxes, and more room above
+the line (0.15 of its height, page or plain paper) reads fewer lines right, not more.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +25,7 @@ from PIL import Image
 
 from ..ocr_types import OcrChar, OcrLine
 from ..engines.recognizer import RecognitionModel
+from .alphabets import ALL_LETTERS, base_letter
 from .models import model_path
 
 REC_HEIGHT = 48  # the model's fixed input height
@@ -28,6 +38,21 @@ MAX_BATCH = 8
 MAX_PAD_FRACTION = 0.0
 # A glyph of another script decodes to a Latin symbol with almost no probability.
 MIN_CHAR_CONFIDENCE = 0.15
+# A letter the recogniser dropped (letter_gaps): its neighbours at least this many times the
+# line's median character pitch apart, and a letter given at least this probability in the
+# blank frames between them. In 5,400 gaps between the characters of 561 value and name lines
+# read right, a letter other than the neighbours reached 0.01 in 10 (4 of them in gaps this
+# wide); the letters dropped from Vietnamese lines reached 0.013-0.26 in gaps of 1.5-2.4
+# pitches ('Cn Tho' for 'Cần Thơ', 'VIT NAM' for 'VIỆT NAM'), 6 of 7 found.
+DROPPED_GAP_PITCHES = 1.5
+DROPPED_LETTER_MIN_PROBABILITY = 0.01
+# The confidence left to the neighbours of such a gap: 6 of the 10 gaps found held a letter.
+DROPPED_LETTER_CONFIDENCE = 0.4
+# Letters of the same base with other marks are listed down to this probability (the first
+# runners-up only above 0.01): on 561 value and name lines, letters read right gave their
+# national variants under 0.0011 nine times in ten, those read with a mark lost 0.02 at the
+# median (alphabets.doubt_marks weighs them).
+MARK_VARIANT_MIN_PROBABILITY = 0.001
 # Printed passport text: Latin letters (Latin-1, Latin Extended A/B and Additional, e.g.
 # Vietnamese), digits, punctuation, and the few symbols found in labels ('N°', '№').
 _EXTRA_SYMBOLS = set("°№ºª")
@@ -37,27 +62,123 @@ def is_latin_symbol(symbol: str) -> bool:
     return all(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 or c in _EXTRA_SYMBOLS for c in symbol)
 
 
-def ctc_decode(
-    probabilities: np.ndarray, symbols: list[str], alternatives: int = 2
-) -> tuple[str, list[OcrChar]]:
-    """Greedy CTC decoding of one (time, classes) probability matrix; class 0 is the blank."""
+@dataclass(frozen=True)
+class LetterTable:
+    """For each decoding class: its base letter ('' for a non-letter) and the classes of the
+    same base and case with other marks ('G' -> 'Ğ', 'Ġ', 'Ģ'...)."""
+
+    bases: list[str]
+    variants: list[tuple[int, ...]]
+
+
+def letter_table(symbols: list[str]) -> LetterTable:
+    bases = [base_letter(s) if len(s) == 1 and s.isalpha() else "" for s in symbols]
+    by_base_and_case: dict[tuple[str, bool], list[int]] = {}
+    for cls, (symbol, base) in enumerate(zip(symbols, bases)):
+        if base:
+            by_base_and_case.setdefault((base, symbol.isupper()), []).append(cls)
+    variants = [
+        tuple(v for v in by_base_and_case.get((base, symbol.isupper()), []) if v != cls) if base else ()
+        for cls, (symbol, base) in enumerate(zip(symbols, bases))
+    ]
+    return LetterTable(bases, variants)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One character of the greedy CTC decoding and the frames its class holds."""
+
+    char: OcrChar
+    cls: int
+    first: int
+    last: int
+
+
+def _greedy_runs(
+    probabilities: np.ndarray, symbols: list[str], table: LetterTable, alternatives: int = 2
+) -> list[_Run]:
+    """Greedy CTC decoding of one (time, classes) probability matrix; class 0 is the blank.
+
+    A character's confidence and first runners-up are those of its run's first frame. A
+    letter also lists the letters of its base with other marks that its run (and a frame
+    either side) gives at least MARK_VARIANT_MIN_PROBABILITY: what the alphabet prior needs
+    to weigh its marks ('G' 0.985 with 'Ğ' 0.011, beyond the first two runners-up).
+    """
     best = probabilities.argmax(axis=1)
-    chars: list[OcrChar] = []
+    spans: list[tuple[int, int, int]] = []  # class, first frame, last frame
     previous = -1
     for t, cls in enumerate(best):
         cls = int(cls)
-        if cls != 0 and cls != previous:
-            row = probabilities[t]
-            runners = [int(r) for r in np.argsort(row)[::-1][1 : 1 + alternatives]]
-            chars.append(
-                OcrChar(
-                    symbols[cls],
-                    float(row[cls]),
-                    [(symbols[r], float(row[r])) for r in runners if r != 0 and row[r] > 0.01],
-                )
-            )
+        if cls != 0 and cls == previous:
+            spans[-1] = (cls, spans[-1][1], t)
+        elif cls != 0:
+            spans.append((cls, t, t))
         previous = cls
-    return "".join(c.char for c in chars), chars
+    runs = []
+    for cls, first, last in spans:
+        row = probabilities[first]
+        runners = [int(r) for r in np.argsort(row)[::-1][1 : 1 + alternatives]]
+        listed = {symbols[r]: float(row[r]) for r in runners if r != 0 and row[r] > 0.01}
+        variants = table.variants[cls]
+        if variants:
+            peaks = probabilities[max(0, first - 1) : last + 2, list(variants)].max(axis=0)
+            for variant, p in zip(variants, peaks):
+                if p >= MARK_VARIANT_MIN_PROBABILITY and symbols[variant] not in listed:
+                    listed[symbols[variant]] = float(p)
+        alts = sorted(listed.items(), key=lambda item: -item[1])
+        runs.append(_Run(OcrChar(symbols[cls], float(row[cls]), alts), cls, first, last))
+    return runs
+
+
+def decode_line(probabilities: np.ndarray, symbols: list[str], table: LetterTable) -> list[OcrChar]:
+    """The characters of one line: the greedy decoding without glyphs of other scripts, the
+    neighbours of a letter the recogniser left out (letter_gaps) doubted."""
+    runs = _greedy_runs(probabilities, symbols, table)
+    doubted = {i + side for i in letter_gaps(probabilities, runs, table) for side in (0, 1)}
+    chars = []
+    for index, run in enumerate(runs):
+        # Drop glyphs of other scripts (the Chinese or Cyrillic half of a label).
+        if run.char.confidence < MIN_CHAR_CONFIDENCE:
+            continue
+        if index in doubted and run.char.confidence > DROPPED_LETTER_CONFIDENCE:
+            chars.append(replace(run.char, confidence=DROPPED_LETTER_CONFIDENCE))
+        else:
+            chars.append(run.char)
+    return chars
+
+
+def letter_gaps(probabilities: np.ndarray, runs: list[_Run], table: LetterTable) -> list[int]:
+    """Indices of the runs after which the recogniser saw a letter but gave up on it.
+
+    A letter missing from the dictionary ('ầ' in 'Cần') comes out as blank frames where a
+    letter should be: a gap of about two characters' pitch between its neighbours, in which a
+    letter of the dictionary gets a little probability ('â': 0.013, the blank 0.98). That
+    letter is not put in the text (the recogniser did not read it, and some such gaps hold
+    only the tail of a wide glyph: 'Udlæendinge'); its neighbours are doubted instead, so
+    'Cn Tho' comes back flagged rather than sure.
+    """
+    if len(runs) < 3:
+        return []
+    steps = sorted(after.first - before.first for before, after in zip(runs, runs[1:]))
+    pitch = (steps[(len(steps) - 1) // 2] + steps[len(steps) // 2]) / 2  # the median
+    gaps = []
+    for index, (before, after) in enumerate(zip(runs, runs[1:])):
+        if after.first - before.first < DROPPED_GAP_PITCHES * pitch:
+            continue
+        frames = probabilities[before.last + 1 : after.first]
+        # The model says "nothing I can name" (blank), not "a glyph of another script".
+        frames = frames[frames[:, 0] >= 0.5]
+        if len(frames) == 0:
+            continue
+        # Not the neighbours, in any case or with any mark: their own frames' tails.
+        neighbours = {table.bases[before.cls], table.bases[after.cls]}
+        peaks = frames.max(axis=0)
+        for cls in np.argsort(peaks)[::-1][:8]:
+            if table.bases[cls] and table.bases[cls] not in neighbours:
+                if peaks[cls] >= DROPPED_LETTER_MIN_PROBABILITY:
+                    gaps.append(index)
+                break
+    return gaps
 
 
 def prepare_line(crop: Image.Image, squeeze: float = 1.0) -> np.ndarray:
@@ -97,6 +218,9 @@ class TextRecognizer:
         # Decoding only looks at these classes (blank first), a few hundred of ~18,700.
         self.allowed = np.array([i for i, s in enumerate(symbols) if i == 0 or is_latin_symbol(s)])
         self.symbols = [symbols[i] for i in self.allowed]
+        self.letters = letter_table(self.symbols)
+        # Letters of the printed languages the dictionary lacks (Vietnamese 'Ầ', 'ụ'...).
+        self.unreadable = frozenset(ALL_LETTERS - set(dictionary))
 
     def read(self, crops: list[Image.Image], squeeze: float = 1.0) -> list[OcrLine]:
         """Recognise line images; returns one OcrLine per crop (box left unset), same order."""
@@ -110,10 +234,8 @@ class TextRecognizer:
                 batch[slot, :, :, : prepared[i].shape[2]] = prepared[i]
             output = self.model.run(batch)
             for slot, i in enumerate(batch_ids):
-                _, chars = ctc_decode(output[slot][:, self.allowed], self.symbols)
-                # Drop glyphs of other scripts (the Chinese or Cyrillic half of a label).
-                chars = [c for c in chars if c.confidence >= MIN_CHAR_CONFIDENCE]
+                chars = decode_line(output[slot][:, self.allowed], self.symbols, self.letters)
                 text = "".join(c.char for c in chars)
                 confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
-                results[i] = OcrLine(text=text.strip(), chars=chars, confidence=confidence)
+                results[i] = OcrLine(text=text.strip(), chars=chars, confidence=confidence, unreadable=self.unreadable)
         return [r for r in results if r is not None]
