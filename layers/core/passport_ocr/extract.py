@@ -13,7 +13,8 @@ from .engines.base import OTHER_DOCUMENTS, Engine, MrzReading
 from .errors import NoMrzFound, UnreadableMrz
 from .imaging.load import load_image
 from .mrz import MrzResult, read_mrz
-from .mrz.choose import Candidate, choose, is_settled, lines_in_doubt
+from .mrz.choose import Candidate, choose, is_settled, likeliest, lines_in_doubt
+from .mrz.vote import consensus, flag_disputes
 from .record import Record, Warning
 from .settings import Settings
 from .viz import read_visual_zone
@@ -72,6 +73,10 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
             break
     if not candidates:
         raise NoMrzFound("no machine-readable zone could be read in the image")
+    if not is_settled(candidates[-1].result):
+        voted = voted_reading(candidates, today)
+        if voted is not None:
+            candidates.append(voted)
     best = choose(candidates, same_zone)
     other = another_document(best, candidates)
     if other is None and getattr(engine, "finds_other_documents", False):
@@ -85,6 +90,28 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
             )
         )
     return best.result, best.source
+
+
+def voted_reading(candidates: list[Candidate[MrzReading]], today: date | None) -> Candidate[MrzReading] | None:
+    """One more candidate when no reading settled: the readings of the likeliest one's zone
+    voted character by character (mrz.vote), or None when they give nothing to vote on.
+
+    Its fields holding a character the readings read differently are flagged, unless a
+    check digit decided; choose() then weighs it with the others, and flags a field where it
+    passes every check but another valid reading of the zone gives it otherwise.
+    """
+    first = likeliest(candidates)
+    zone = [first] + [c for c in candidates if c is not first and same_zone(first.source, c.source)]
+    voted = consensus([c.result for c in zone])
+    if voted is None:
+        return None
+    try:
+        result = read_mrz(voted.lines, today=today)
+    except UnreadableMrz:
+        return None
+    flag_disputes(result, voted.disputed)
+    notes = [f"consensus of the readings of the zone ({len(zone)})"]
+    return Candidate(result, MrzReading(lines=voted.lines, geometry=first.source.geometry, notes=notes))
 
 
 def _other_zone_candidates(send, today: date | None) -> Iterator[Candidate[MrzReading]]:

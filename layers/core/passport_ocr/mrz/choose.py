@@ -110,13 +110,18 @@ def _rank(candidate: Candidate) -> tuple:
     return (result.info.valid, -len(doubtful_fields(result)), line_lengths_fit(result), result.score)
 
 
+def likeliest(candidates: list[Candidate[Source]]) -> Candidate[Source]:
+    """The most trustworthy candidate, as it stands. `candidates` must not be empty."""
+    return max(candidates, key=_rank)
+
+
 def choose(
     candidates: list[Candidate[Source]], same_zone: Callable[[Source, Source], bool] = lambda a, b: True
 ) -> Candidate[Source]:
     """The most trustworthy candidate, its fields flagged where another confident valid
     reading of the same zone disagrees (`same_zone` tells; an image may hold two documents).
     `candidates` must not be empty."""
-    best = max(candidates, key=_rank)
+    best = likeliest(candidates)
     if best.result.info.valid:
         for other in candidates:
             if other is not best and other.result.info.valid and same_zone(best.source, other.source):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..errors import UnreadableMrz
 from ..ocr_types import OcrLine
 from ..record import MrzInfo, Warning
 from .align import Block, find_blocks
-from .cells import normalise_char
+from .cells import Cell, normalise_char
 from .fields import extract_fields
 from .reading import correct_block
 from .review import review
@@ -41,6 +41,9 @@ class MrzResult:
     confidence: dict[str, float]
     warnings: list[Warning]
     score: float = 0.0  # higher = better reading; compares hypotheses of one document
+    # Each line as read, brought to the layout's length and before any correction: what
+    # readings of one zone are compared on, position by position (mrz.vote).
+    aligned: list[list[Cell]] = field(default_factory=list)
 
 
 def read_mrz(lines: list[OcrLine], today: date | None = None) -> MrzResult:
@@ -119,4 +122,6 @@ def _read_block(block: Block, today: date) -> MrzResult:
         corrections=reading.corrections,
         optional_data=optional_data,
     )
-    return MrzResult(info=info, fields=fields, confidence=confidence, warnings=reading.warnings, score=score)
+    return MrzResult(
+        info=info, fields=fields, confidence=confidence, warnings=reading.warnings, score=score, aligned=block.lines
+    )
