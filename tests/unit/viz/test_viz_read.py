@@ -248,3 +248,25 @@ def test_a_label_cut_inside_its_only_word_names_the_larger_value_under_it_unsure
     # A cut word of several fields' labels names none of them.
     # ('naci' begins 'nacimiento' of birth dates and places and 'nacionalidad').
     assert "place_of_birth" not in read_printed_fields(page(("8. Naci", 10, 10, 60, 34), ("LEÓN", 12, 44, 90, 88)), {})
+
+
+def read_with_runner_up(text: str, box, position: int, read: float, runner_up: tuple[str, float]) -> OcrLine:
+    """A line read surely but at `position`, read at `read` with one runner-up."""
+    chars = [OcrChar(c, 0.98, []) for c in text]
+    chars[position] = OcrChar(text[position], read, [runner_up])
+    return OcrLine(text, chars, box=box, confidence=0.9)
+
+
+def test_an_unsure_issue_digit_takes_the_runner_up_that_makes_the_validity_whole_years():
+    # '16.04.2007' misread '18.04.2007' (the 6 a close runner-up): the MRZ expiry 2012-04-15
+    # makes 16 April a five-year validity ending the day before, 18 April none.
+    fields = {**MRZ_FIELDS, "date_of_expiry": "2012-04-15"}
+    label = ("Date of issue", 10, 10, 200, 30)
+    for runner_up, want in ((("6", 0.45), "2007-04-16"), (("6", 0.05), "2007-04-18"), (("3", 0.45), "2007-04-18")):
+        lines = page(label) + [read_with_runner_up("18.04.2007", (10, 32, 150, 52), 1, 0.5, runner_up)]
+        found = read_printed_fields(lines, fields)
+        assert found["date_of_issue"].value == want, runner_up
+        assert found["date_of_issue"].confidence <= 0.5  # the digit stays as unsure as it was read
+    # A date read as a whole number of years before expiry is kept, whatever the runners-up.
+    lines = page(label) + [read_with_runner_up("16.04.2007", (10, 32, 150, 52), 1, 0.5, ("8", 0.45))]
+    assert read_printed_fields(lines, fields)["date_of_issue"].value == "2007-04-16"

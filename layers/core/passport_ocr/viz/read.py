@@ -37,6 +37,9 @@ TEXT_FIELDS = ("place_of_birth", "authority", "surname", "given_names", "documen
 
 # Passports and ID cards are valid for these many years (plus or minus a few days or months).
 _VALIDITY_YEARS = (2, 3, 4, 5, 6, 7, 10, 12, 15)
+# A digit the recogniser gave at least this probability at a place is a reading of it worth
+# trying where the read one makes an issue date fit no validity (_fitting_validity).
+DIGIT_RUNNER_UP = 0.1
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -80,6 +83,8 @@ class _Line:
     char_confidences: list[float]  # one per character of `text`
     labels: list[LabelHit]
     coverage: float
+    # Per character of `text`: the other digits the recogniser saw there (DIGIT_RUNNER_UP).
+    digit_runners_up: tuple[tuple[str, ...], ...] = ()
 
     def confidence_of(self, start: int = 0, end: int | None = None) -> float:
         """How sure the reading of text[start:end] is: its least sure letter or digit. A
@@ -131,10 +136,10 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     for i, line in enumerate(lines):
         # Lines without a box (engines that give none) are laid out one under the other.
         box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
-        boxed.append((line.text, box, _char_confidences(line)))
+        boxed.append((line.text, box, _char_confidences(line), _digit_runners_up(line)))
     prepared = [
-        _Line(text, box, list(confidences), find_labels(text), label_coverage(text))
-        for text, box, confidences in _join_split_lines(boxed)
+        _Line(text, box, list(confidences), find_labels(text), label_coverage(text), runners_up)
+        for text, box, confidences, runners_up in _join_split_lines(boxed)
     ]
     # Small faint labels are often misread past matching word by word; one that sits where a
     # label does, just above a larger line it could name, is matched as a whole instead.
@@ -162,6 +167,19 @@ def _char_confidences(line: OcrLine) -> tuple[float, ...]:
     return tuple(c.confidence for c in line.chars[lead : lead + len(line.text)])
 
 
+def _digit_runners_up(line: OcrLine) -> tuple[tuple[str, ...], ...]:
+    """Per character of `line.text`, the digits other than the one read that the recogniser
+    gave at least DIGIT_RUNNER_UP there (none when the characters do not spell the text)."""
+    spelled = "".join(c.char for c in line.chars)
+    lead = len(spelled) - len(spelled.lstrip())
+    if spelled.strip() != line.text or len(spelled) - lead < len(line.text):
+        return ((),) * len(line.text)
+    return tuple(
+        tuple(a for a, p in c.alternatives if a.isdigit() and a != c.char and p >= DIGIT_RUNNER_UP)
+        for c in line.chars[lead : lead + len(line.text)]
+    )
+
+
 def _reads_as_mrz_value(text: str, mrz_fields: dict) -> bool:
     """Whether a line reads as the MRZ's name (a value, whatever label it resembles)."""
     words = set(mrz_spellings(text)[0].split()) if mrz_spellings(text) else set()
@@ -185,24 +203,27 @@ def _is_larger_line_below(label: _Line, other: _Line, ratio: float) -> bool:
     )
 
 
-def _join_split_lines(lines: list[tuple[str, tuple, tuple]]) -> list[tuple[str, tuple, tuple]]:
+def _join_split_lines(lines: list[tuple[str, tuple, tuple, tuple]]) -> list[tuple[str, tuple, tuple, tuple]]:
     """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14').
-    Pieces are (text, box, per-character confidences)."""
+    Pieces are (text, box, per-character confidences, per-character digit runners-up)."""
     pieces = sorted(lines, key=lambda item: item[1][0])
-    joined: list[tuple[str, tuple, tuple]] = []
-    for text, box, confidences in pieces:
+    joined: list[tuple[str, tuple, tuple, tuple]] = []
+    for text, box, confidences, runners_up in pieces:
         height = box[3] - box[1]
-        for k, (other_text, other_box, other_confidences) in enumerate(joined):
+        for k, (other_text, other_box, other_confidences, other_runners_up) in enumerate(joined):
             other_height = other_box[3] - other_box[1]
             overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
             gap = box[0] - other_box[2]
             same_row = overlap >= _SAME_ROW_OVERLAP * min(height, other_height)
             if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
-                joined[k] = (f"{other_text} {text}", merged_box, other_confidences + (1.0,) + confidences)
+                joined[k] = (
+                    f"{other_text} {text}", merged_box, other_confidences + (1.0,) + confidences,
+                    other_runners_up + ((),) + runners_up,
+                )
                 break
         else:
-            joined.append((text, box, confidences))
+            joined.append((text, box, confidences, runners_up))
     return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
 
 
@@ -331,6 +352,33 @@ def _issue_plausibility(candidate: date, expiry: date | None, birth: date | None
     return min(cap, 0.4 if (expiry - candidate).days <= 366 * 15 else 0.1)
 
 
+def _exact_validity(issued: date, expiry: date) -> bool:
+    """Whether a document issued on `issued` expires on `expiry` after a whole number of
+    years of _VALIDITY_YEARS (on the same day, or the day before)."""
+    return any(
+        (_years_before(expiry, years) - issued).days in (0, -1) for years in _VALIDITY_YEARS
+    )
+
+
+def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) -> PrintedDate:
+    """The printed issue date, or the one reading of it with a single digit changed to a
+    runner-up the recogniser saw there that makes the document's validity a whole number of
+    years, when the date as read does not and exactly one such reading does. Its confidence
+    stays the line's (the changed digit was unsure), so the field is still reviewed."""
+    if expiry is None or not line.digit_runners_up or any(_exact_validity(d, expiry) for d in printed.candidates()):
+        return printed
+    fitting = []
+    for position in range(printed.start, printed.end):
+        for digit in line.digit_runners_up[position]:
+            text = line.text[:position] + digit + line.text[position + 1 :]
+            for other in find_dates(text):
+                if (other.start, other.end) == (printed.start, printed.end) and any(
+                    _exact_validity(d, expiry) for d in other.candidates()
+                ):
+                    fitting.append(other)
+    return fitting[0] if len(fitting) == 1 else printed
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -441,6 +489,8 @@ def _attribute_dates(
             value = _date_field_value(matched, printed, mrz_fields, line_confidence, text, labelled=group is not None)
             _keep(found, value)
             continue
+        if group is not None and group.field == "date_of_issue":
+            printed = _fitting_validity(printed, lines[index], expiry)
         if group is not None and group.field in DATE_FIELDS:
             value = _date_field_value(
                 group.field, printed, mrz_fields, group.score * line_confidence, text, labelled=True
@@ -464,6 +514,7 @@ def _attribute_dates(
             plausible.append((index, printed))
     if len(plausible) == 1:
         index, printed = plausible[0]
+        printed = _fitting_validity(printed, lines[index], expiry)
         text = lines[index].text[printed.start : printed.end]
         value = _date_field_value(
             "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence_of(printed.start, printed.end), text,
