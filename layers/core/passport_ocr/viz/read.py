@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..ocr_types import OcrLine
+from ..ocr_types import OcrChar, OcrLine
 from .alphabets import page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
 from .translit import mrz_spellings
@@ -157,26 +157,33 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     return prepared
 
 
-def _char_confidences(line: OcrLine) -> tuple[float, ...]:
-    """Per-character confidences aligned with `line.text` (the line's own for every character
-    when the engine gave none, or they do not spell the text)."""
+def _spelling_chars(line: OcrLine) -> list[OcrChar] | None:
+    """The line's characters, one per character of `line.text`, or None when the engine gave
+    none or they do not spell the text."""
     spelled = "".join(c.char for c in line.chars)
     lead = len(spelled) - len(spelled.lstrip())
     if spelled.strip() != line.text or len(spelled) - lead < len(line.text):
+        return None
+    return line.chars[lead : lead + len(line.text)]
+
+
+def _char_confidences(line: OcrLine) -> tuple[float, ...]:
+    """Per-character confidences aligned with `line.text` (the line's own for every character
+    when the engine gave none, or they do not spell the text)."""
+    chars = _spelling_chars(line)
+    if chars is None:
         return (line.confidence,) * len(line.text)
-    return tuple(c.confidence for c in line.chars[lead : lead + len(line.text)])
+    return tuple(c.confidence for c in chars)
 
 
 def _digit_runners_up(line: OcrLine) -> tuple[tuple[str, ...], ...]:
     """Per character of `line.text`, the digits other than the one read that the recogniser
     gave at least DIGIT_RUNNER_UP there (none when the characters do not spell the text)."""
-    spelled = "".join(c.char for c in line.chars)
-    lead = len(spelled) - len(spelled.lstrip())
-    if spelled.strip() != line.text or len(spelled) - lead < len(line.text):
+    chars = _spelling_chars(line)
+    if chars is None:
         return ((),) * len(line.text)
     return tuple(
-        tuple(a for a, p in c.alternatives if a.isdigit() and a != c.char and p >= DIGIT_RUNNER_UP)
-        for c in line.chars[lead : lead + len(line.text)]
+        tuple(a for a, p in c.alternatives if a.isdigit() and a != c.char and p >= DIGIT_RUNNER_UP) for c in chars
     )
 
 
