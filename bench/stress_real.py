@@ -38,7 +38,7 @@ from passport_ocr.engines import get_engine  # noqa: E402
 from passport_ocr.errors import PassportOcrError  # noqa: E402
 from passport_ocr.extract import FIELDS_MRZ, extract  # noqa: E402
 from passport_ocr.settings import Settings  # noqa: E402
-from passport_synth.degrade import phone_photo  # noqa: E402
+from passport_synth.degrade import one_above_the_other, phone_photo, side_by_side  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL_DIR = ROOT.parent / "shared" / "samples" / "real"
@@ -93,25 +93,9 @@ CAPTURE_KINDS = {
 }
 
 
-def _beside(page: Image.Image, other: Image.Image) -> Image.Image:
-    other = other.resize((round(other.width * page.height / other.height), page.height))
-    canvas = Image.new("RGB", (page.width + other.width + 40, page.height), (200, 200, 200))
-    canvas.paste(page, (0, 0))
-    canvas.paste(other, (page.width + 40, 0))
-    return canvas
-
-
-def _above(page: Image.Image, other: Image.Image) -> Image.Image:
-    other = other.resize((page.width, round(other.height * page.width / other.width)))
-    canvas = Image.new("RGB", (page.width, page.height + other.height + 40), (200, 200, 200))
-    canvas.paste(other, (0, 0))
-    canvas.paste(page, (0, other.height + 40))
-    return canvas
-
-
 # Two documents in one image (the sample and the next one in truth.jsonl): right when the
 # record is either one, and flagged only with `another_document`; unflagged is a document lost.
-PAIR_KINDS = {"beside": _beside, "above": _above}
+PAIR_KINDS = {"beside": side_by_side, "above": lambda page, other: one_above_the_other(other, page)}
 # The older cases: saved as JPEG quality 50; the photographs as a phone would, quality 85.
 KINDS = {
     **{name: (lambda make: lambda page, rng: make(page))(make) for name, make in STRESS.items()},

@@ -208,6 +208,29 @@ def uneven_light(rng: random.Random, image: Image.Image, np_rng: np.random.Gener
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
 
 
+# Two documents scanned together lie this far apart on a grey bed.
+PAIR_GAP_PX = 40
+PAIR_BED = (200, 200, 200)
+
+
+def side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
+    """Two documents in one image, `right` scaled to `left`'s height and put beside it."""
+    right = right.resize((round(right.width * left.height / right.height), left.height))
+    canvas = Image.new("RGB", (left.width + right.width + PAIR_GAP_PX, left.height), PAIR_BED)
+    canvas.paste(left, (0, 0))
+    canvas.paste(right, (left.width + PAIR_GAP_PX, 0))
+    return canvas
+
+
+def one_above_the_other(top: Image.Image, bottom: Image.Image) -> Image.Image:
+    """Two documents in one image, `top` scaled to `bottom`'s width and put above it."""
+    top = top.resize((bottom.width, round(top.height * bottom.width / top.width)))
+    canvas = Image.new("RGB", (bottom.width, top.height + bottom.height + PAIR_GAP_PX), PAIR_BED)
+    canvas.paste(top, (0, 0))
+    canvas.paste(bottom, (0, top.height + PAIR_GAP_PX))
+    return canvas
+
+
 def degrade(rng: random.Random, page: Image.Image, preset: Preset, mrz_cap_px: float) -> tuple[Image.Image, int | None]:
     """The captured image and the JPEG quality to encode it with (None: PNG)."""
     np_rng = np.random.default_rng(rng.getrandbits(32))

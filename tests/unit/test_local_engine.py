@@ -333,22 +333,15 @@ def test_only_the_lines_in_doubt_are_read_again(engine, real_samples_dir, real_t
     assert counting.lines - before == 2 and "only" not in again.notes[0]
 
 
-def _side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
-    right = right.resize((round(right.width * left.height / right.height), left.height))
-    canvas = Image.new("RGB", (left.width + right.width + 40, left.height), (200, 200, 200))
-    canvas.paste(left, (0, 0))
-    canvas.paste(right, (left.width + 40, 0))
-    return canvas
-
-
 @pytest.mark.slow
 def test_a_second_document_in_the_image_is_read_only_when_asked_for_and_flagged(engine, real_samples_dir, real_truth):
     from passport_ocr.engines.base import OTHER_DOCUMENTS
     from passport_ocr.extract import FIELDS_MRZ, extract
+    from passport_synth.degrade import side_by_side
 
     rows = {r["file"]: r for r in real_truth}
     passport, card = rows["fin_virtanen.png"], rows["che_id_vadis.jpg"]
-    both = _side_by_side(_load(real_samples_dir, passport), _load(real_samples_dir, card))
+    both = side_by_side(_load(real_samples_dir, passport), _load(real_samples_dir, card))
     readings = LocalEngine(engine.recognizer).mrz_candidates(both)
     first = next(readings)
     other = readings.send(OTHER_DOCUMENTS)
