@@ -66,9 +66,8 @@ def best_mrz_reading(engine: Engine, image: Image.Image, today: date | None = No
             if is_settled(result):
                 break
             doubted = lines_in_doubt(result) or doubted
-            if result.info.valid:
-                if tried_since_valid is None:
-                    tried_since_valid = 0
+            if result.info.valid and tried_since_valid is None:
+                tried_since_valid = 0
         if tried_since_valid is not None and tried_since_valid >= MORE_READINGS_AFTER_VALID:
             break
     if not candidates:
