@@ -558,3 +558,62 @@ def test_extract_reads_every_real_specimen_through_the_fake_service(fake_ocrspac
         for name in ("document_number", "surname", "date_of_birth", "date_of_expiry"):
             assert record.fields[name] == truth[name], (truth["file"], name)
     assert len(fake_ocrspace.requests) == len(real_truth)
+
+
+# --- two documents in one image -------------------------------------------------------------
+TD1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
+BESIDE = PAGE_MARGIN + 50 * CHAR_WIDTH  # left edge of a second document right of a TD3 MRZ
+
+
+def test_two_documents_side_by_side_are_two_line_groups_not_joined_lines():
+    # A TD3 page and a TD1 card on one scan, their MRZ lines on the same rows.
+    lines = [fake.layout_line(text, 4 + row) for row, text in enumerate(TD3)]
+    lines += [fake.layout_line(text, 3 + row, left=BESIDE) for row, text in enumerate(TD1)]
+    readings = readings_from_page(parse_response(fake.success_body(lines)))
+    texts = [[line.text for line in reading.lines] for reading in readings]
+    assert TD3 in texts and TD1 in texts
+    # No reading holds a line of each document (joined on one row, or stacked as one zone).
+    for group in texts[:-1]:  # the last is every line of the page, as read
+        assert all(line in TD3 for line in group) or all(line in TD1 for line in group), group
+
+
+def test_printed_text_beside_an_mrz_does_not_cut_it_in_two():
+    lines = [fake.layout_line(TD3[0], 4), fake.layout_line("Signature", 4, left=BESIDE), fake.layout_line(TD3[1], 5)]
+    first = readings_from_page(parse_response(fake.success_body(lines)))[0]
+    assert [line.text for line in first.lines] == TD3
+
+
+@pytest.mark.parametrize("layout", ["above", "beside"])
+def test_extract_flags_a_second_document_on_the_page(fake_ocrspace, waits, real_samples_dir, layout):
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    if layout == "above":
+        overlay = [fake.layout_line(text, row) for row, text in enumerate(TD1)]
+        overlay += [fake.layout_line("PASSPORT", 6)] + [fake.layout_line(text, 8 + row) for row, text in enumerate(TD3)]
+    else:
+        overlay = [fake.layout_line(text, 4 + row) for row, text in enumerate(TD3)]
+        overlay += [fake.layout_line(text, 3 + row, left=BESIDE) for row, text in enumerate(TD1)]
+    fake_ocrspace.queue(fake.success(overlay))
+    engine = OcrSpaceEngine(make_client(fake_ocrspace, waits))
+
+    record = extract((real_samples_dir / "uto_td3_icao.png").read_bytes(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+
+    assert record.mrz.valid
+    assert record.mrz.lines in (TD3, TD1)
+    assert "another_document" in [w.code for w in record.warnings]
+    assert len(fake_ocrspace.requests) == 1
+
+
+def test_extract_does_not_flag_one_document_read_twice_over(fake_ocrspace, waits, real_samples_dir):
+    from passport_ocr.extract import FIELDS_MRZ, extract
+
+    # The same MRZ twice on the page (a photocopy's shadow, a specimen's caption) is one document.
+    overlay = [fake.layout_line(text, row) for row, text in enumerate(TD3)]
+    overlay += [fake.layout_line(text, 6 + row) for row, text in enumerate(TD3)]
+    fake_ocrspace.queue(fake.success(overlay))
+    engine = OcrSpaceEngine(make_client(fake_ocrspace, waits))
+
+    record = extract((real_samples_dir / "uto_td3_icao.png").read_bytes(), engine=engine, settings=Settings(), fields=FIELDS_MRZ)
+
+    assert record.mrz.valid and record.mrz.lines == TD3
+    assert "another_document" not in [w.code for w in record.warnings]

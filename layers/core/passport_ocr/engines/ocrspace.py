@@ -37,7 +37,8 @@ from ..errors import (
 )
 from ..ocr_types import OcrLine
 from ..settings import Settings
-from .base import MrzGeometry, MrzReading
+from ..mrz.formats import LINE_LENGTHS
+from .base import OTHER_DOCUMENTS, MrzGeometry, MrzReading
 
 DEFAULT_ENDPOINT = "https://api.ocr.space/parse/image"
 
@@ -279,18 +280,29 @@ def merge_split_mrz_lines(lines: list[PageLine]) -> list[PageLine]:
     """Join pieces of MRZ text that sit side by side on one baseline; keep the order top to bottom.
 
     OCR.Space sometimes breaks an MRZ line in two at a long run of fillers. Only pieces
-    made of MRZ characters are joined: printed text in two columns stays two lines.
+    made of MRZ characters are joined, and only into what one MRZ line can hold: printed
+    text in two columns stays two lines, and so do the lines of two documents side by side.
     """
     merged: list[PageLine] = []
     for line in sorted(lines, key=lambda line: line.box[0]):
         mergeable = _only_mrz_characters(line)
         for target in merged:
-            if mergeable and _only_mrz_characters(target) and _same_row(target, line):
+            if mergeable and _only_mrz_characters(target) and _same_row(target, line) and _fit_one_line(target, line):
                 target.words = sorted(target.words + line.words, key=lambda word: word.left)
                 break
         else:
             merged.append(PageLine(list(line.words)))
     return sorted(merged, key=_vertical_centre)
+
+
+# Characters OCR.Space may add to an MRZ line (a stray mark read as a letter) and still be
+# one line of the longest format.
+STRAY_CHARACTERS = 2
+
+
+def _fit_one_line(first: PageLine, second: PageLine) -> bool:
+    length = sum(len(normalise_mrz_text(line.text)) for line in (first, second))
+    return length <= max(LINE_LENGTHS) + STRAY_CHARACTERS
 
 
 def _only_mrz_characters(line: PageLine) -> bool:
@@ -605,21 +617,35 @@ def readings_from_page(page: OcrSpacePage) -> list[OcrSpaceReading]:
 
 
 def _mrz_runs(lines: list[PageLine]) -> list[list[PageLine]]:
-    """Maximal runs of consecutive MRZ-like lines with no wide vertical gap inside, top to bottom."""
-    runs: list[list[PageLine]] = []
-    current: list[PageLine] = []
+    """Runs of MRZ-like lines stacked under each other with no wide vertical gap, ordered by
+    where they end, top to bottom.
+
+    Lines (given top to bottom) join the run whose last line they overlap horizontally: two
+    documents side by side (two cards on one scan) give two runs, their lines interleaved
+    in the page's order. Printed text under a run ends it; text beside it does not.
+    """
+    finished: list[list[PageLine]] = []
+    open_runs: list[list[PageLine]] = []
     for line in lines:
-        if looks_like_mrz(line.text):
-            if current and not _close_below(current[-1], line):
-                runs.append(current)
-                current = []
-            current.append(line)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
+        run = next((run for run in open_runs if _overlap_horizontally(run[-1], line)), None)
+        if run is not None and not (looks_like_mrz(line.text) and _close_below(run[-1], line)):
+            open_runs.remove(run)
+            finished.append(run)
+            run = None
+        if not looks_like_mrz(line.text):
+            continue
+        if run is None:
+            open_runs.append([line])
+        else:
+            run.append(line)
+    return sorted(finished + open_runs, key=lambda run: _vertical_centre(run[-1]))
+
+
+def _overlap_horizontally(upper: PageLine, lower: PageLine) -> bool:
+    """Whether two lines share over half the narrower one's width: one column of text."""
+    overlap = min(upper.box[2], lower.box[2]) - max(upper.box[0], lower.box[0])
+    narrower = min(upper.box[2] - upper.box[0], lower.box[2] - lower.box[0])
+    return overlap > 0.5 * max(narrower, 1.0)
 
 
 def _close_below(upper: PageLine, lower: PageLine) -> bool:
@@ -656,7 +682,7 @@ class OcrSpaceEngine:
     """MRZ readings from one OCR.Space call per image (see readings_from_page)."""
 
     name = "ocrspace"
-    finds_other_documents = False  # its hypotheses are line groups of one page, in no order of place
+    finds_other_documents = True
 
     def __init__(self, client: OcrSpaceClient):
         self.client = client
@@ -672,5 +698,25 @@ class OcrSpaceEngine:
         # Every hypothesis comes from the one page already read: the lines in doubt the
         # pipeline sends (Engine.mrz_candidates) are ignored, which a plain loop does (a
         # `yield from` a list would pass them on to it and fail).
-        for reading in readings_from_page(page):
-            yield reading
+        readings = readings_from_page(page)
+        given: list[OcrSpaceReading] = []
+        for reading in readings:
+            given.append(reading)
+            if (yield reading) == OTHER_DOCUMENTS:
+                break
+        else:
+            return
+        # Asked for other documents: the line groups of places apart from every one given.
+        # (None on a page OCR.Space turned: its boxes are not in the image's coordinates.)
+        for reading in readings[len(given):]:
+            if reading.geometry is not None and not any(_same_place(reading, seen) for seen in given):
+                yield reading
+
+
+def _same_place(reading: MrzReading, other: MrzReading) -> bool:
+    """Whether two readings' line groups overlap on the page (a reading of every line has no place)."""
+    if reading.geometry is None or other.geometry is None:
+        return False
+    (left, top), _, (right, bottom), _ = reading.geometry.corners
+    (o_left, o_top), _, (o_right, o_bottom), _ = other.geometry.corners
+    return min(right, o_right) > max(left, o_left) and min(bottom, o_bottom) > max(top, o_top)
