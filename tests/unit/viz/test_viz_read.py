@@ -270,3 +270,17 @@ def test_an_unsure_issue_digit_takes_the_runner_up_that_makes_the_validity_whole
     # A date read as a whole number of years before expiry is kept, whatever the runners-up.
     lines = page(label) + [read_with_runner_up("16.04.2007", (10, 32, 150, 52), 1, 0.5, ("8", 0.45))]
     assert read_printed_fields(lines, fields)["date_of_issue"].value == "2007-04-16"
+
+
+def test_an_unlabelled_date_with_an_unsure_month_is_the_issue_date_its_runner_up_makes_whole_years():
+    # No label read (rough print): '16.01.2007' for '16.04.2007', the 4 a close runner-up of the
+    # month's unsure 1. As read it is 15 months off any validity; the runner-up makes it five years.
+    unsure_month = read_with_runner_up("16.01.2007", (10, 32, 150, 52), 4, 0.5, ("4", 0.4))
+    lines = page(("Xqzt vvw", 10, 10, 200, 30), ("12.08.1974", 300, 32, 450, 52), ("15.04.2012", 10, 90, 150, 110))
+    found = read_printed_fields(lines + [unsure_month], MRZ_FIELDS)
+    assert found["date_of_issue"].value == "2007-04-16"
+    assert found["date_of_issue"].labelled is False
+    assert found["date_of_issue"].confidence <= 0.5
+    # Without such a runner-up the date is no plausible issue date: none is given.
+    no_runner_up = read_with_runner_up("16.01.2007", (10, 32, 150, 52), 4, 0.5, ("7", 0.4))
+    assert "date_of_issue" not in read_printed_fields(lines + [no_runner_up], MRZ_FIELDS)

@@ -513,15 +513,17 @@ def _attribute_dates(
 
     if "date_of_issue" in found:
         return
-    # No labelled issue date: the one unlabelled date a validity period before expiry.
+    # No labelled issue date: the one unlabelled date a validity period before expiry, each
+    # first read as the single-digit runner-up that makes the validity exact, if one does
+    # (on rough print a date's unsure digit is as often its month or year as its day).
     plausible = []
     for index, printed in unlabelled:
+        printed = _fitting_validity(printed, lines[index], expiry)
         score = max((_issue_plausibility(d, expiry, birth) for d in printed.candidates()), default=0.0)
         if score >= 1.0:
             plausible.append((index, printed))
     if len(plausible) == 1:
         index, printed = plausible[0]
-        printed = _fitting_validity(printed, lines[index], expiry)
         text = lines[index].text[printed.start : printed.end]
         value = _date_field_value(
             "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence_of(printed.start, printed.end), text,
