@@ -298,3 +298,12 @@ def test_a_heavily_degraded_card_has_its_three_lines_found():
 
     page = generate(700054, "heavy", "TD1").image  # seed of a bench page once found with 2 lines
     assert len(locate_zones(page)[0].lines) == 3
+
+
+def test_lines_far_longer_than_an_mrz_line_rank_below_the_mrz():
+    # A card's MRZ (two lines 40 heights long) under lines of a newspaper it lies on, which
+    # run across the whole image (100 heights) and so are wider than the MRZ.
+    print_lines = [LineBox(10, 40 + 12 * k, 790, 48 + 12 * k, pitch=6.0, regularity=0.5) for k in range(3)]
+    mrz = [LineBox(170, 300, 490, 308, pitch=7.3, regularity=0.6), LineBox(170, 313, 490, 321, pitch=7.3, regularity=0.6)]
+    blocks = group_mrz_blocks(print_lines + mrz)
+    assert blocks[0][0] == mrz

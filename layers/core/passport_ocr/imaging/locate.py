@@ -66,6 +66,10 @@ MAX_MRZ_CHARS = 44
 # characters ~2.4 mm high; blur makes blobs taller, tight card layouts bring lines closer).
 MIN_LINE_PITCH, MAX_LINE_PITCH = 1.0, 3.2
 MAX_ZONES = 4
+# The longest an MRZ line's blob is, in its own heights: 25-44 on the 209 bench and real
+# pages (30-44 characters), with room for a blob grown by print touching its ends. Beyond
+# it the score falls steeply: a line twice as long counts a sixteenth of its width.
+MAX_MRZ_ASPECT = 60.0
 # Zones whose characters are fewer working pixels high than this are located again in a
 # crop of the input around them (with this many character heights of margin).
 REFINE_BELOW_CHAR_PX = 14
@@ -319,8 +323,10 @@ def _block_score(lines: list[LineBox]) -> float:
     heights = np.array([l.height for l in lines])
     evenness = widths.min() / widths.max() * heights.min() / heights.max()
     aspect = widths.mean() / heights.mean()
-    # Real MRZ lines are 30-44 characters: ~25-60 heights long. Shorter blobs are words.
-    length_fit = min(1.0, aspect / 25.0)
+    # Real MRZ lines are 30-44 characters: ~25-60 heights long. Shorter blobs are words;
+    # longer ones are lines of other print (a form or newspaper the document lies on), which
+    # would otherwise outscore the MRZ by their width alone.
+    length_fit = min(1.0, aspect / 25.0, (MAX_MRZ_ASPECT / aspect) ** 4)
     regularity = float(np.mean([l.regularity for l in lines]))
     return float(widths.sum() * evenness * length_fit * (0.5 + regularity))
 
