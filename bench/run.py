@@ -253,6 +253,12 @@ def score(item: Item, outcome: dict) -> dict:
         if truth.get(f) is not None
     }
     viz_ok_loose = {f: record is not None and _loose(predicted.get(f)) == _loose(truth[f]) for f in viz_ok}
+    # A visual-zone value read wrong, or given where the page prints none, with no warning on
+    # its field: the visual zone's silent errors (those of the MRZ show in the record's status).
+    flagged_fields = {w.get("field") for w in predicted.get("warnings", []) if w.get("severity", "error") == "error"}
+    viz_given = [f for f in VIZ_FIELDS if f in truth and record is not None and predicted.get(f) is not None]
+    viz_unflagged_wrong = [f for f in viz_given if _norm(predicted[f]) != _norm(truth[f]) and f not in flagged_fields]
+    viz_invented = [f for f in viz_given if truth[f] is None]
     mrz_exact = record is not None and all(field_ok.values())
     status = predicted.get("status", "failed") if record is not None else "failed"
     claims_valid = bool((predicted.get("mrz") or {}).get("valid"))
@@ -276,6 +282,8 @@ def score(item: Item, outcome: dict) -> dict:
         "field_ok": field_ok,
         "viz_ok": viz_ok,
         "viz_ok_loose": viz_ok_loose,
+        "viz_unflagged_wrong": viz_unflagged_wrong,
+        "viz_invented": viz_invented,
         "mrz_exact": mrz_exact,
         "silent_error": record is not None and status == "extracted" and claims_valid and not mrz_exact,
         "flagged": status in ("needs_review", "failed"),
@@ -324,6 +332,8 @@ def summarize(scores: list[dict]) -> dict:
         "mrz_exact": round(sum(s["mrz_exact"] for s in scores) / count, 4) if count else None,
         "whole_record_exact": round(sum(s["whole_record_exact"] for s in scores) / count, 4) if count else None,
         "silent_errors": sum(s["silent_error"] for s in scores),
+        "viz_unflagged_wrong": sum(len(s.get("viz_unflagged_wrong", [])) for s in scores),
+        "viz_invented": sum(len(s.get("viz_invented", [])) for s in scores),
         "flagged": sum(s["flagged"] for s in scores),
         "failed": sum(s["status"] == "failed" for s in scores),
         "crashes": sum(bool(s["error"]) and str(s["error"]).startswith("crash:") for s in scores),
@@ -382,9 +392,10 @@ def print_table(title: str, summaries: dict[str, dict], by_format: dict[str, dic
     print(f"{'group':16s} " + " ".join(f"{short[f]:>7s}" for f in fields))
     for group, s in summaries.items():
         print(f"{group:16s} " + " ".join(f"{_pct(s['field_accuracy'][f]):>7s}" for f in fields))
-    print("\nvisual-zone accuracy ignoring accents (%): issue / pob / auth")
+    print("\nvisual-zone accuracy ignoring accents (%): issue / pob / auth; fields wrong with no warning on them, values where none is printed")
     for group, s in summaries.items():
-        print(f"{group:16s} " + " ".join(f"{_pct(s['viz_accuracy_ignoring_accents'][f]):>7s}" for f in VIZ_FIELDS))
+        print(f"{group:16s} " + " ".join(f"{_pct(s['viz_accuracy_ignoring_accents'][f]):>7s}" for f in VIZ_FIELDS)
+              + f"   unflagged wrong {s['viz_unflagged_wrong']:3d}   invented {s['viz_invented']:3d}")
     if by_format:
         print("\ngenerated pages by format (n, mrz_ok, silent, flag, fail)")
         for doc_format, s in by_format.items():
