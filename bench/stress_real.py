@@ -5,7 +5,9 @@
 Each real sample is turned (90/180/45/135/-25 degrees), put small into a dark 2400 x 1800
 frame, blurred, or photographed: warped in perspective, turned, placed at 25-60 % of the
 width of a 4032 x 3024 (12 MP) phone frame and softened; scaled to 250 or 320 px wide, under
-glare, faded, dark or shadowed; or put beside or above the next sample (two documents in one
+glare, faded, dark or shadowed; saved at JPEG quality 15, noisy, dark and noisy, smeared by
+the camera's motion, bent, seen at a steep angle, pasted on a page of printed text, or
+enlarged from 400 px wide; or put beside or above the next sample (two documents in one
 image: right when the record is either one and flagged `another_document`). Then saved as JPEG. Every case is
 deterministic (its random numbers are seeded by its name). A script, not a test: it prints
 one line per case and a summary, and asserts nothing.
@@ -29,7 +31,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from probe_local import STRESS  # noqa: E402  (the older turned / in-frame / blurred cases)
@@ -38,7 +40,7 @@ from passport_ocr.engines import get_engine  # noqa: E402
 from passport_ocr.errors import PassportOcrError  # noqa: E402
 from passport_ocr.extract import FIELDS_MRZ, extract  # noqa: E402
 from passport_ocr.settings import Settings  # noqa: E402
-from passport_synth.degrade import one_above_the_other, phone_photo, side_by_side  # noqa: E402
+from passport_synth.degrade import add_noise, one_above_the_other, phone_photo, side_by_side, skewed_view  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL_DIR = ROOT.parent / "shared" / "samples" / "real"
@@ -83,6 +85,54 @@ def _shadowed(page: Image.Image, rng: random.Random) -> Image.Image:
     return Image.fromarray((np.asarray(page, dtype=np.float32) * ramp).astype(np.uint8))
 
 
+def _noisy(sigma: float):
+    return lambda page, rng: add_noise(page, sigma, np.random.default_rng(rng.getrandbits(32)))
+
+
+def _moved(page: Image.Image, rng: random.Random) -> Image.Image:
+    """The camera moved sideways while the shutter was open: a horizontal smear 0.9 % of the
+    page's width long (about 0.4 of an MRZ character's pitch)."""
+    length = max(2, round(0.009 * page.width))
+    pixels = np.asarray(page, dtype=np.float32)
+    smeared = sum(np.roll(pixels, shift - length // 2, axis=1) for shift in range(length)) / length
+    return Image.fromarray(smeared.astype(np.uint8))
+
+
+def _bent(page: Image.Image, rng: random.Random) -> Image.Image:
+    """A passport page bowed as it lies open: columns shifted down by up to 2 % of its height
+    in the middle, so its lines curve."""
+    pixels = np.asarray(page)
+    height, width = pixels.shape[:2]
+    bow = 0.02 * height
+    pad = int(bow) + 1
+    padded = np.pad(pixels, ((pad, pad), (0, 0), (0, 0)), constant_values=255)
+    shifts = np.round(bow * np.sin(np.pi * np.arange(width) / width)).astype(int)
+    rows = (np.arange(height)[:, None] + pad - shifts[None, :])
+    return Image.fromarray(padded[rows, np.arange(width)[None, :]])
+
+
+def _on_a_form(page: Image.Image, rng: random.Random) -> Image.Image:
+    """The document pasted on a page of printed text (a form, a photocopy with notes), with a
+    white margin of 4 % of its width around it."""
+    width, height = page.size
+    sheet = Image.new("RGB", (int(width * 1.6), int(height * 1.8)), (235, 230, 220))
+    draw = ImageDraw.Draw(sheet)
+    words = ("THE", "DAILY", "NEWS", "PASSPORT", "CONTROL", "2019", "AB12", "LONDON", "REPORT", "MARKET")
+    size = max(10, height // 50)
+    for top in range(5, sheet.height, max(10, height // 40)):
+        draw.text((5, top), " ".join(rng.choice(words) for _ in range(60)), fill=(40, 40, 40), font_size=size)
+    left, top, margin = int(width * 0.3), int(height * 0.4), int(0.04 * width)
+    draw.rectangle((left - margin, top - margin, left + width + margin, top + height + margin), fill=(250, 250, 250))
+    sheet.paste(page, (left, top))
+    return sheet
+
+
+def _small_upscaled(page: Image.Image, rng: random.Random) -> Image.Image:
+    """A 400 px wide web image enlarged three times: big, but no more detail than 400 px."""
+    small = page.resize((400, max(1, round(page.height * 400 / page.width))), Image.BILINEAR)
+    return small.resize((1200, 3 * small.height), Image.BICUBIC)
+
+
 CAPTURE_KINDS = {
     "w250": _scaled_to_width(250),
     "w320": _scaled_to_width(320),
@@ -90,6 +140,14 @@ CAPTURE_KINDS = {
     "faded": _scaled_levels(0.35, 123),  # a third of the contrast, greyed towards the paper
     "dark": _scaled_levels(0.45, 0),
     "shadow": _shadowed,
+    "jpeg15": lambda page, rng: page,  # only saved at JPEG quality 15 (JPEG_QUALITY)
+    "noisy": _noisy(18.0),  # a phone's sensor noise in dim light
+    "lowlight": lambda page, rng: _noisy(10.0)(_scaled_levels(0.3, 0)(page, rng), rng),
+    "motion": _moved,
+    "bent": _bent,
+    "persp": lambda page, rng: skewed_view(rng, page, 0.15),
+    "form": _on_a_form,
+    "up400": _small_upscaled,
 }
 
 
@@ -103,7 +161,10 @@ KINDS = {
     **CAPTURE_KINDS,
     **PAIR_KINDS,
 }
-JPEG_QUALITY = {**dict.fromkeys(STRESS, 50), **dict.fromkeys(PHOTO_KINDS, 85), **dict.fromkeys(CAPTURE_KINDS, 85), **dict.fromkeys(PAIR_KINDS, 85)}
+JPEG_QUALITY = {
+    **dict.fromkeys(STRESS, 50), **dict.fromkeys(PHOTO_KINDS, 85), **dict.fromkeys(CAPTURE_KINDS, 85),
+    **dict.fromkeys(PAIR_KINDS, 85), "jpeg15": 15,
+}
 
 
 def _wrong_fields(record, truth: dict) -> dict:
