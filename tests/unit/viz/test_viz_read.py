@@ -270,3 +270,18 @@ def test_an_unsure_issue_digit_takes_the_runner_up_that_makes_the_validity_whole
     # A date read as a whole number of years before expiry is kept, whatever the runners-up.
     lines = page(label) + [read_with_runner_up("16.04.2007", (10, 32, 150, 52), 1, 0.5, ("8", 0.45))]
     assert read_printed_fields(lines, fields)["date_of_issue"].value == "2007-04-16"
+
+
+def test_a_sure_issue_date_that_fits_no_whole_year_validity_is_left_unsure():
+    # '22.05.2025' read surely for '12.05.2025' (no runner-up to mend it): with the MRZ expiry
+    # 2030-05-12 the validity would be five years and ten days short, which documents are not.
+    fields = {**MRZ_FIELDS, "date_of_expiry": "2030-05-12"}
+    label = ("Date of issue", 10, 10, 200, 30)
+    misread = read_printed_fields(page(label, ("22.05.2025", 10, 32, 150, 52)), fields)["date_of_issue"]
+    assert misread.value == "2025-05-22"
+    assert misread.confidence < 0.5  # below merge's review bar for dates of issue
+    # The same page read right keeps its confidence, and so does an unlabelled date.
+    right = read_printed_fields(page(label, ("12.05.2025", 10, 32, 150, 52)), fields)["date_of_issue"]
+    assert right.confidence > 0.9
+    unlabelled = read_printed_fields(page(("22.05.2025", 10, 32, 150, 52)), fields)
+    assert unlabelled["date_of_issue"].confidence < 0.5

@@ -40,6 +40,12 @@ _VALIDITY_YEARS = (2, 3, 4, 5, 6, 7, 10, 12, 15)
 # A digit the recogniser gave at least this probability at a place is a reading of it worth
 # trying where the read one makes an issue date fit no validity (_fitting_validity).
 DIGIT_RUNNER_UP = 0.1
+# Documents are valid a whole number of years (expiring on the day of issue or the day
+# before), so an issue date that fits no such validity, once no runner-up digit mends it, is
+# likelier a digit misread surely ('22.05.2025' for '12.05.2025' on a blurred photo) than an
+# irregular document: its confidence is at most this, below merge.REVIEW_PRINT_BELOW, so a
+# human confirms it.
+IRREGULAR_VALIDITY_CONFIDENCE = 0.45
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -404,6 +410,8 @@ def _date_field_value(
     mrz_value = _parse_mrz_date(mrz_fields.get(field))
     if field == "date_of_issue":
         chosen = max(candidates, key=lambda d: (_issue_plausibility(d, expiry, birth), d.year))
+        if expiry is not None and not _exact_validity(chosen, expiry):
+            confidence = min(confidence, IRREGULAR_VALIDITY_CONFIDENCE)
     elif mrz_value and mrz_value in candidates:
         chosen = mrz_value
     else:
