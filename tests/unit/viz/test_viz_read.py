@@ -285,3 +285,18 @@ def test_a_sure_issue_date_that_fits_no_whole_year_validity_is_left_unsure():
     assert right.confidence > 0.9
     unlabelled = read_printed_fields(page(("22.05.2025", 10, 32, 150, 52)), fields)
     assert unlabelled["date_of_issue"].confidence < 0.5
+
+
+def test_a_label_spotted_from_the_frames_names_the_larger_value_under_it_unsurely():
+    # A small faint 'Place of birth' read 'Thee ofwe': no text matching finds it, but the
+    # recogniser's frames fit the field's label (viz.spot).
+    label = OcrLine.plain("Thee ofwe", 0.45, box=(775.0, 492.0, 858.0, 516.0))
+    value = OcrLine.plain("ROTTERDAM", 0.99, box=(775.0, 507.0, 945.0, 555.0))
+    assert "place_of_birth" not in read_printed_fields([label, value], MRZ_FIELDS)
+    label.spotted_label = ("place_of_birth", -0.6)
+    found = read_printed_fields([label, value], MRZ_FIELDS)["place_of_birth"]
+    assert found.value == "ROTTERDAM"
+    assert found.confidence < 0.7  # below merge's review bar: the label was never read
+    # Spotted above a date, it names nothing: a place holds no date.
+    date = OcrLine.plain("12.05.2025", 0.99, box=(775.0, 507.0, 945.0, 555.0))
+    assert "place_of_birth" not in read_printed_fields([label, date], MRZ_FIELDS)

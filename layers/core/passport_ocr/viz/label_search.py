@@ -68,7 +68,7 @@ def unlabelled_values(lines: list[OcrLine]) -> list[Box]:
         labels_above = [
             other for other in lines
             if other is not line and other.box is not None and could_be_value_of(other.box, line.box)
-            and names_a_field(other.text)
+            and names_a_field(other)
         ]
         if not labels_above:
             values.append(line.box)
@@ -105,7 +105,7 @@ def label_candidates(found: list[tuple[Box, Box]], lines: list[OcrLine], unread:
     settled: a line read as a label or read surely (a value: values print large and bold), or
     a box left unread (a value of a field not wanted). A line misread where the box is, or
     a piece of it ('10. Auth'), is read again."""
-    settled = [line.box for line in lines if line.box is not None and (line.confidence >= SURE_READING or names_a_field(line.text))]
+    settled = [line.box for line in lines if line.box is not None and (line.confidence >= SURE_READING or names_a_field(line))]
     kept: list[Box] = []
     for box, value in found:
         value_height = value[3] - value[1]
@@ -157,11 +157,11 @@ def merge_labels(lines: list[OcrLine], labels: list[OcrLine]) -> list[OcrLine]:
     so is a value read surely there."""
     merged = list(lines)
     for label in labels:
-        if not label.text or label.box is None or not names_a_field(label.text):
+        if not label.text or label.box is None or not names_a_field(label):
             continue
         same = [line for line in merged if line.box is not None and _same_text(line.box, label.box)]
         if any(
-            names_a_field(line.text) or (line.confidence >= SURE_READING and not _piece_of(line.box, label.box))
+            names_a_field(line) or (line.confidence >= SURE_READING and not _piece_of(line.box, label.box))
             for line in same
         ):
             continue
@@ -169,13 +169,15 @@ def merge_labels(lines: list[OcrLine], labels: list[OcrLine]) -> list[OcrLine]:
     return sorted(merged, key=lambda line: (line.box[1], line.box[0]) if line.box else (0.0, 0.0))
 
 
-def names_a_field(text: str) -> bool:
-    """Whether `text` reads as some field's label, or is guessed as a whole to be a place's
-    or an authority's (read.py guesses those only)."""
-    if find_labels(text):
+def names_a_field(line: OcrLine) -> bool:
+    """Whether `line` reads as some field's label, or is guessed as a whole or spotted
+    (viz.spot) to be a place's or an authority's (read.py guesses those only)."""
+    if find_labels(line.text):
         return True
-    guessed = guess_label(text)
-    return guessed is not None and guessed.field in LABEL_ONLY_FIELDS
+    guessed = guess_label(line.text)
+    if guessed is not None and guessed.field in LABEL_ONLY_FIELDS:
+        return True
+    return line.spotted_label is not None and line.spotted_label[0] in LABEL_ONLY_FIELDS
 
 
 # A box is a piece of another when it lies inside it (but for a margin of half the other's
