@@ -234,6 +234,10 @@ class LocalPageText:
                 ((strip[0] + x0, strip[1] + y0, strip[0] + min(x1, x0 + params.max_line_aspect * (y1 - y0)), strip[1] + y1), value)
                 for x0, y0, x1, y1, _score in self.detector.detect(crop, max_side=max(32, side))
             ]
+            # A line the page's detection found where the label would be, misread ('Ahery!'),
+            # is a candidate too: read again, it is spotted (viz.spot), and the strip's finer
+            # detection can miss a faint label the coarse one found.
+            found += [(line.box, value) for line in lines if line.box is not None and could_be_value_of(line.box, value)]
             boxes = label_candidates(found, lines, unread)
             if not boxes:
                 continue
