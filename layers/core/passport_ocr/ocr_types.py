@@ -26,7 +26,9 @@ class OcrLine:
     `box` is (x0, y0, x1, y1) in the coordinates of the (upright, deskewed) page image the
     engine worked on, or None when unknown. `unreadable` holds the letters the engine cannot
     output at all (missing from its recogniser's dictionary): where the page can print one,
-    the engine's reading of a letter of the same base cannot rule it out.
+    the engine's reading of a letter of the same base cannot rule it out. `spotted_label` is
+    (field, fit) when the line was read as a label candidate and its frames fit that field's
+    label phrases clearly best although its text may not (viz.spot).
     """
 
     text: str
@@ -34,6 +36,7 @@ class OcrLine:
     box: tuple[float, float, float, float] | None = None
     confidence: float = 1.0
     unreadable: frozenset[str] = frozenset()
+    spotted_label: tuple[str, float] | None = None
 
     @classmethod
     def plain(cls, text: str, confidence: float = 1.0, box=None) -> "OcrLine":

@@ -86,7 +86,7 @@ class _StripDetector:
 class _ByHeight:
     """Reads a crop as the value or the label, by its height."""
 
-    def read(self, crops, squeeze=1.0):
+    def read(self, crops, squeeze=1.0, spot_labels=False):
         return [OcrLine(text="MONTRÉAL" if crop.height > 40 else "9. Lieu de naissance", confidence=0.95) for crop in crops]
 
 
@@ -117,7 +117,7 @@ def test_no_second_look_when_place_and_authority_were_found():
             return [(*box, 0.8) for box in boxes]
 
     class _ByHeight:
-        def read(self, crops, squeeze=1.0):
+        def read(self, crops, squeeze=1.0, spot_labels=False):
             texts = {23: "Place of birth", 26: "Authority"}
             return [OcrLine(text=texts.get(crop.height, "MONTRÉAL"), confidence=0.95) for crop in crops]
 
@@ -128,3 +128,95 @@ def test_no_second_look_when_place_and_authority_were_found():
     found = read_printed_fields(reader.page_text(image, geometry, "TD3"), {})
     assert {"place_of_birth", "authority"} <= set(found)
     assert reader.detector.calls == 1  # the last MONTRÉAL has no label, but nothing is missing
+
+
+def test_a_value_read_in_part_under_a_label_the_search_spotted_is_read_whole():
+    # 'DEPARTMENT OF STATE' has no label the page's detection found, so the first pass reads
+    # only its first word; the search finds its small label, misread but spotted (viz.spot).
+    from PIL import ImageDraw
+
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    value = (600.0, 660.0, 1100.0, 717.0)
+    image = Image.new("RGB", (1600, 1200), "white")
+    # Page pixels are image pixels shifted by the page's origin (see test_viz_local_text).
+    dx, dy = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
+    for a, b in ((605, 700), (730, 1095)):  # two words: the first pass cuts at the gap
+        ImageDraw.Draw(image).rectangle((a + dx, 670 + dy, b + dx, 707 + dy), fill="black")
+
+    class _Detector:
+        def __init__(self):
+            self.calls = 0
+
+        def detect(self, image, max_side=960):
+            self.calls += 1
+            if self.calls == 1:
+                return [(*value, 0.9)]
+            strip = label_strip(value, (1600, 1000))
+            return [(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8)]
+
+    class _Recognizer:
+        def read(self, crops, squeeze=1.0, spot_labels=False):
+            lines = []
+            for crop in crops:
+                if crop.height < 40:
+                    lines.append(OcrLine(text="Lne t", confidence=0.45, spotted_label=("authority", -0.5) if spot_labels else None))
+                else:
+                    lines.append(OcrLine(text="DEPARTMENT OF STATE" if crop.width > 300 else "DEPARTMENT", confidence=0.95))
+            return lines
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _Detector(), _Recognizer(), PageTextParams()
+    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+    lines = reader.page_text(image, geometry, "TD3")
+    assert [l.text for l in lines] == ["Lne t", "DEPARTMENT OF STATE"]
+    found = read_printed_fields(lines, {})["authority"]
+    assert found.value == "DEPARTMENT OF STATE" and found.confidence < 0.7
+
+
+def test_a_value_is_unlabelled_unless_a_label_of_a_field_it_could_be_takes_it_as_its_value():
+    # 'DGP POLICÍA NACIONAL' holds a label word ('nacional') but is no label line; the
+    # expiry label beside the misread authority label reaches it only because the expiry
+    # date under it was left unread; the issue date's label two rows up takes its own date.
+    lines = [
+        line("Date of issue / Date de délivrance", (437.0, 386.0, 670.0, 425.0)),
+        line("Date of expiry", (797.0, 389.0, 932.0, 424.0)),
+        line("2013-01-15", (439.0, 416.0, 623.0, 454.0)),
+        line("Ahery!", (439.0, 450.0, 509.0, 479.0)),
+        line("DGP POLICÍA NACIONAL", (440.0, 474.0, 1084.0, 509.0)),
+    ]
+    assert (440.0, 474.0, 1084.0, 509.0) in unlabelled_values(lines)
+    # Under a label that names a text field, it is labelled.
+    lines[3] = line("Authority", (439.0, 450.0, 560.0, 479.0))
+    assert (440.0, 474.0, 1084.0, 509.0) not in unlabelled_values(lines)
+
+
+def test_a_misread_line_where_the_label_would_be_is_read_again_as_a_candidate():
+    # The strip's detection finds nothing; the page's own box of the faint label ('Ahery!',
+    # read unsurely) is read again and spotted.
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    label, value = (630.0, 630.0, 760.0, 653.0), (600.0, 660.0, 800.0, 717.0)
+
+    class _Detector:
+        def __init__(self):
+            self.calls = 0
+
+        def detect(self, image, max_side=960):
+            self.calls += 1
+            return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
+
+    class _Recognizer:
+        def read(self, crops, squeeze=1.0, spot_labels=False):
+            return [
+                OcrLine(text="Ahery!", confidence=0.55, spotted_label=("authority", -0.4) if spot_labels else None)
+                if crop.height < 40 else OcrLine(text="STADT KÖLN", confidence=0.97)
+                for crop in crops
+            ]
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _Detector(), _Recognizer(), PageTextParams()
+    image = Image.new("RGB", (1600, 1200), "white")
+    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+    found = read_printed_fields(reader.page_text(image, geometry, "TD3"), {})
+    assert found["authority"].value == "STADT KÖLN" and found["authority"].confidence < 0.7

@@ -66,7 +66,7 @@ class _RecordingDetector:
 
 
 class _NothingToRead:
-    def read(self, crops, squeeze=1.0):
+    def read(self, crops, squeeze=1.0, spot_labels=False):
         assert not crops
         return []
 
@@ -143,7 +143,7 @@ def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
             return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
 
     class _CutOrWhole:
-        def read(self, crops, squeeze=1.0):
+        def read(self, crops, squeeze=1.0, spot_labels=False):
             texts = {
                 (43, False): "/ Autho", (43, True): "/ Authority",
                 (44, False): "EMBASSY", (44, True): "EMBASSY OF THE REPUBLIC OF CHINA",

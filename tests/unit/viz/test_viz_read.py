@@ -284,3 +284,33 @@ def test_an_unlabelled_date_with_an_unsure_month_is_the_issue_date_its_runner_up
     # Without such a runner-up the date is no plausible issue date: none is given.
     no_runner_up = read_with_runner_up("16.01.2007", (10, 32, 150, 52), 4, 0.5, ("7", 0.4))
     assert "date_of_issue" not in read_printed_fields(lines + [no_runner_up], MRZ_FIELDS)
+
+
+def test_a_sure_issue_date_that_fits_no_whole_year_validity_is_left_unsure():
+    # '22.05.2025' read surely for '12.05.2025' (no runner-up to mend it): with the MRZ expiry
+    # 2030-05-12 the validity would be five years and ten days short, which documents are not.
+    fields = {**MRZ_FIELDS, "date_of_expiry": "2030-05-12"}
+    label = ("Date of issue", 10, 10, 200, 30)
+    misread = read_printed_fields(page(label, ("22.05.2025", 10, 32, 150, 52)), fields)["date_of_issue"]
+    assert misread.value == "2025-05-22"
+    assert misread.confidence < 0.5  # below merge's review bar for dates of issue
+    # The same page read right keeps its confidence, and so does an unlabelled date.
+    right = read_printed_fields(page(label, ("12.05.2025", 10, 32, 150, 52)), fields)["date_of_issue"]
+    assert right.confidence > 0.9
+    unlabelled = read_printed_fields(page(("22.05.2025", 10, 32, 150, 52)), fields)
+    assert unlabelled["date_of_issue"].confidence < 0.5
+
+
+def test_a_label_spotted_from_the_frames_names_the_larger_value_under_it_unsurely():
+    # A small faint 'Place of birth' read 'Thee ofwe': no text matching finds it, but the
+    # recogniser's frames fit the field's label (viz.spot).
+    label = OcrLine.plain("Thee ofwe", 0.45, box=(775.0, 492.0, 858.0, 516.0))
+    value = OcrLine.plain("ROTTERDAM", 0.99, box=(775.0, 507.0, 945.0, 555.0))
+    assert "place_of_birth" not in read_printed_fields([label, value], MRZ_FIELDS)
+    label.spotted_label = ("place_of_birth", -0.6)
+    found = read_printed_fields([label, value], MRZ_FIELDS)["place_of_birth"]
+    assert found.value == "ROTTERDAM"
+    assert found.confidence < 0.7  # below merge's review bar: the label was never read
+    # Spotted above a date, it names nothing: a place holds no date.
+    date = OcrLine.plain("12.05.2025", 0.99, box=(775.0, 507.0, 945.0, 555.0))
+    assert "place_of_birth" not in read_printed_fields([label, date], MRZ_FIELDS)

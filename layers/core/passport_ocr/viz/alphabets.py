@@ -26,7 +26,7 @@ as sure.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..ocr_types import OcrChar, OcrLine
@@ -342,4 +342,4 @@ def restrict_line(line: OcrLine, alphabet: PageAlphabet | None) -> OcrLine:
     if all(new is old for new, old in zip(chars, line.chars)):
         return line
     text = "".join(c.char for c in chars).strip()
-    return OcrLine(text=text, chars=chars, box=line.box, confidence=line.confidence, unreadable=line.unreadable)
+    return replace(line, text=text, chars=chars)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from ..ocr_types import OcrLine
 from .dates import find_dates
-from .labels import find_labels, guess_label, is_label_text
-from .value_boxes import could_be_value_of
+from .labels import find_labels, guess_label, is_label_text, label_coverage
+from .read import DATE_FIELDS, LABEL_LINE_COVERAGE
+from .value_boxes import closest_below, could_be_value_of
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -58,21 +59,34 @@ def _letters(text: str) -> int:
 
 def unlabelled_values(lines: list[OcrLine]) -> list[Box]:
     """Boxes of lines that could be a place or an authority and have no label above them:
-    words (not a date, not label words), under no line that reads as a label."""
+    words (not a date, not mostly label words), the value of no line that reads as a label.
+
+    As in read.py, a line is a label line only when label words make most of it ('DGP
+    POLICÍA NACIONAL' holds 'nacional'), and a label's value is the closest line under it,
+    not every line within its reach (a date of issue's label two rows up). Words are no
+    date's value: under a date's label they are what is left when the date was not read
+    (values of unwanted fields are not), so still unlabelled."""
+    boxed = [line for line in lines if line.box is not None]
+    boxes = [line.box for line in boxed]
     values = []
-    for line in lines:
-        if line.box is None or _letters(line.text) < MIN_VALUE_LETTERS:
+    for index, line in enumerate(boxed):
+        if _letters(line.text) < MIN_VALUE_LETTERS:
             continue
-        if find_labels(line.text) or is_label_text(line.text) or find_dates(line.text):
+        if label_coverage(line.text) >= LABEL_LINE_COVERAGE or is_label_text(line.text) or find_dates(line.text):
             continue
-        labels_above = [
-            other for other in lines
-            if other is not line and other.box is not None and could_be_value_of(other.box, line.box)
-            and names_a_field(other.text)
-        ]
-        if not labels_above:
+        labelled = any(
+            other is not line and _names_a_text_field(other) and closest_below(other.box, boxes, exclude=k) == index
+            for k, other in enumerate(boxed)
+        )
+        if not labelled:
             values.append(line.box)
     return values
+
+
+def _names_a_text_field(line: OcrLine) -> bool:
+    """Whether `line` is a label (names_a_field) of some field other than a date."""
+    fields = {hit.field for hit in find_labels(line.text)}
+    return not fields <= set(DATE_FIELDS) if fields else names_a_field(line)
 
 
 def label_strip(value: Box, page_size: tuple[int, int]) -> Box | None:
@@ -105,7 +119,7 @@ def label_candidates(found: list[tuple[Box, Box]], lines: list[OcrLine], unread:
     settled: a line read as a label or read surely (a value: values print large and bold), or
     a box left unread (a value of a field not wanted). A line misread where the box is, or
     a piece of it ('10. Auth'), is read again."""
-    settled = [line.box for line in lines if line.box is not None and (line.confidence >= SURE_READING or names_a_field(line.text))]
+    settled = [line.box for line in lines if line.box is not None and (line.confidence >= SURE_READING or names_a_field(line))]
     kept: list[Box] = []
     for box, value in found:
         value_height = value[3] - value[1]
@@ -157,11 +171,11 @@ def merge_labels(lines: list[OcrLine], labels: list[OcrLine]) -> list[OcrLine]:
     so is a value read surely there."""
     merged = list(lines)
     for label in labels:
-        if not label.text or label.box is None or not names_a_field(label.text):
+        if not label.text or label.box is None or not names_a_field(label):
             continue
         same = [line for line in merged if line.box is not None and _same_text(line.box, label.box)]
         if any(
-            names_a_field(line.text) or (line.confidence >= SURE_READING and not _piece_of(line.box, label.box))
+            names_a_field(line) or (line.confidence >= SURE_READING and not _piece_of(line.box, label.box))
             for line in same
         ):
             continue
@@ -169,13 +183,15 @@ def merge_labels(lines: list[OcrLine], labels: list[OcrLine]) -> list[OcrLine]:
     return sorted(merged, key=lambda line: (line.box[1], line.box[0]) if line.box else (0.0, 0.0))
 
 
-def names_a_field(text: str) -> bool:
-    """Whether `text` reads as some field's label, or is guessed as a whole to be a place's
-    or an authority's (read.py guesses those only)."""
-    if find_labels(text):
+def names_a_field(line: OcrLine) -> bool:
+    """Whether `line` reads as some field's label, or is guessed as a whole or spotted
+    (viz.spot) to be a place's or an authority's (read.py guesses those only)."""
+    if find_labels(line.text):
         return True
-    guessed = guess_label(text)
-    return guessed is not None and guessed.field in LABEL_ONLY_FIELDS
+    guessed = guess_label(line.text)
+    if guessed is not None and guessed.field in LABEL_ONLY_FIELDS:
+        return True
+    return line.spotted_label is not None and line.spotted_label[0] in LABEL_ONLY_FIELDS
 
 
 # A box is a piece of another when it lies inside it (but for a margin of half the other's

@@ -23,7 +23,7 @@ from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merg
 from .labels import starts_with_label
 from .read import read_printed_fields
 from .recognize import TextRecognizer
-from .value_boxes import WANTED_FIELDS, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
+from .value_boxes import WANTED_FIELDS, could_be_value_of, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
 
@@ -181,9 +181,31 @@ class LocalPageText:
         found = [lines[i] for i in sorted(lines) if lines[i].text]
         if _missing(found, wanted):
             unread = [box for i, box in enumerate(full_boxes) if i not in lines]
+            before = {id(line) for line in found}
             found = self._search_labels(page, page_char, found, unread, wanted)
+            new_labels = [line for line in found if id(line) not in before]
+            found = self._read_under_new_labels(page, new_labels, found, full_boxes, lines)
         clock.lap("label_search")
         return found
+
+    def _read_under_new_labels(
+        self, page: Image.Image, labels: list[OcrLine], found: list[OcrLine], full_boxes: list[Box], lines: dict[int, OcrLine]
+    ) -> list[OcrLine]:
+        """`found` with the lines read only in part under `labels` (found by the label search)
+        read whole: with no label above them they looked like nothing worth reading whole,
+        and a value under a label read in part would be given cut ('DEPARTMENT' for
+        'DEPARTMENT OF STATE')."""
+        kept = {id(line) for line in found}
+        again = [
+            i for i, line in lines.items()
+            if id(line) in kept and line.box[2] < full_boxes[i][2]
+            and any(label.box is not None and could_be_value_of(label.box, full_boxes[i]) for label in labels)
+        ]
+        if not again:
+            return found
+        cut = {id(lines[i]): i for i in again}
+        self._read_whole(page, again, full_boxes, lines)
+        return [lines[cut[id(line)]] if id(line) in cut else line for line in found]
 
     def _read_whole(self, page: Image.Image, indices: list[int], full_boxes: list[Box], lines: dict[int, OcrLine]) -> None:
         """Read the boxes `indices` whole, in place of their first parts in `lines`."""
@@ -212,10 +234,14 @@ class LocalPageText:
                 ((strip[0] + x0, strip[1] + y0, strip[0] + min(x1, x0 + params.max_line_aspect * (y1 - y0)), strip[1] + y1), value)
                 for x0, y0, x1, y1, _score in self.detector.detect(crop, max_side=max(32, side))
             ]
+            # A line the page's detection found where the label would be, misread ('Ahery!'),
+            # is a candidate too: read again, it is spotted (viz.spot), and the strip's finer
+            # detection can miss a faint label the coarse one found.
+            found += [(line.box, value) for line in lines if line.box is not None and could_be_value_of(line.box, value)]
             boxes = label_candidates(found, lines, unread)
             if not boxes:
                 continue
-            labels = self.recognizer.read([_crop(page, box) for box in boxes], params.squeeze)
+            labels = self.recognizer.read([_crop(page, box) for box in boxes], params.squeeze, spot_labels=True)
             for line, box in zip(labels, boxes):
                 line.box = box
             lines = merge_labels(lines, labels)

@@ -40,6 +40,12 @@ _VALIDITY_YEARS = (2, 3, 4, 5, 6, 7, 10, 12, 15)
 # A digit the recogniser gave at least this probability at a place is a reading of it worth
 # trying where the read one makes an issue date fit no validity (_fitting_validity).
 DIGIT_RUNNER_UP = 0.1
+# Documents are valid a whole number of years (expiring on the day of issue or the day
+# before), so an issue date that fits no such validity, once no runner-up digit mends it, is
+# likelier a digit misread surely ('22.05.2025' for '12.05.2025' on a blurred photo) than an
+# irregular document: its confidence is at most this, below merge.REVIEW_PRINT_BELOW, so a
+# human confirms it.
+IRREGULAR_VALIDITY_CONFIDENCE = 0.45
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -62,6 +68,11 @@ _CLOSE_GUESS_HEIGHT_RATIO = 0.95
 # ...and as close under it as a value under its label (a line with a row between them is
 # another field's).
 _GUESS_Y_REACH = 0.5
+# A label spotted from the recogniser's frames (viz.spot) where its text matched none: the
+# image favours it, but the reading never spelled it out, so its value is given for review
+# (below merge.REVIEW_PRINT_BELOW, like labels.CUT_GUESS_SCORE). Spotted lines are label
+# candidates found just above a value (label_search), so one counts as a close guess.
+SPOTTED_LABEL_SCORE = 0.6
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ class _Line:
     coverage: float
     # Per character of `text`: the other digits the recogniser saw there (DIGIT_RUNNER_UP).
     digit_runners_up: tuple[tuple[str, ...], ...] = ()
+    spotted_label: tuple[str, float] | None = None  # OcrLine.spotted_label
 
     def confidence_of(self, start: int = 0, end: int | None = None) -> float:
         """How sure the reading of text[start:end] is: its least sure letter or digit. A
@@ -136,10 +148,10 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     for i, line in enumerate(lines):
         # Lines without a box (engines that give none) are laid out one under the other.
         box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
-        boxed.append((line.text, box, _char_confidences(line), _digit_runners_up(line)))
+        boxed.append((line.text, box, _char_confidences(line), _digit_runners_up(line), line.spotted_label))
     prepared = [
-        _Line(text, box, list(confidences), find_labels(text), label_coverage(text), runners_up)
-        for text, box, confidences, runners_up in _join_split_lines(boxed)
+        _Line(text, box, list(confidences), find_labels(text), label_coverage(text), runners_up, spotted)
+        for text, box, confidences, runners_up, spotted in _join_split_lines(boxed)
     ]
     # Small faint labels are often misread past matching word by word; one that sits where a
     # label does, just above a larger line it could name, is matched as a whole instead.
@@ -149,12 +161,20 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
         if not any(_is_larger_line_below(line, other, _CLOSE_GUESS_HEIGHT_RATIO) for other in prepared):
             continue
         guessed = guess_label(line.text) or guess_cut_label(line.text, GUESSABLE_FIELDS)
+        close = guessed is not None and guessed.score >= _CLOSE_GUESS_SIMILARITY * GUESS_SCORE_FACTOR
+        if (guessed is None or guessed.field not in GUESSABLE_FIELDS) and line.spotted_label is not None:
+            guessed, close = _spotted_hit(line), True
         if guessed is None or guessed.field not in GUESSABLE_FIELDS:
             continue
-        close = guessed.score >= _CLOSE_GUESS_SIMILARITY * GUESS_SCORE_FACTOR
         if close or any(_is_larger_line_below(line, other, _VALUE_HEIGHT_RATIO) for other in prepared):
             line.labels, line.coverage = [guessed], 1.0
     return prepared
+
+
+def _spotted_hit(line: _Line) -> LabelHit:
+    """The label the line's frames were spotted to fit (viz.spot), as a guessed hit over the
+    whole line."""
+    return LabelHit(line.spotted_label[0], 0, len(line.text.rstrip()), SPOTTED_LABEL_SCORE, guessed=True)
 
 
 def _spelling_chars(line: OcrLine) -> list[OcrChar] | None:
@@ -210,14 +230,15 @@ def _is_larger_line_below(label: _Line, other: _Line, ratio: float) -> bool:
     )
 
 
-def _join_split_lines(lines: list[tuple[str, tuple, tuple, tuple]]) -> list[tuple[str, tuple, tuple, tuple]]:
+def _join_split_lines(lines: list[tuple]) -> list[tuple]:
     """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14').
-    Pieces are (text, box, per-character confidences, per-character digit runners-up)."""
+    Pieces are (text, box, per-character confidences, per-character digit runners-up, spotted
+    label)."""
     pieces = sorted(lines, key=lambda item: item[1][0])
-    joined: list[tuple[str, tuple, tuple, tuple]] = []
-    for text, box, confidences, runners_up in pieces:
+    joined: list[tuple] = []
+    for text, box, confidences, runners_up, spotted in pieces:
         height = box[3] - box[1]
-        for k, (other_text, other_box, other_confidences, other_runners_up) in enumerate(joined):
+        for k, (other_text, other_box, other_confidences, other_runners_up, other_spotted) in enumerate(joined):
             other_height = other_box[3] - other_box[1]
             overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
             gap = box[0] - other_box[2]
@@ -226,11 +247,11 @@ def _join_split_lines(lines: list[tuple[str, tuple, tuple, tuple]]) -> list[tupl
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
                 joined[k] = (
                     f"{other_text} {text}", merged_box, other_confidences + (1.0,) + confidences,
-                    other_runners_up + ((),) + runners_up,
+                    other_runners_up + ((),) + runners_up, other_spotted or spotted,
                 )
                 break
         else:
-            joined.append((text, box, confidences, runners_up))
+            joined.append((text, box, confidences, runners_up, spotted))
     return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
 
 
@@ -404,6 +425,8 @@ def _date_field_value(
     mrz_value = _parse_mrz_date(mrz_fields.get(field))
     if field == "date_of_issue":
         chosen = max(candidates, key=lambda d: (_issue_plausibility(d, expiry, birth), d.year))
+        if expiry is not None and not _exact_validity(chosen, expiry):
+            confidence = min(confidence, IRREGULAR_VALIDITY_CONFIDENCE)
     elif mrz_value and mrz_value in candidates:
         chosen = mrz_value
     else:

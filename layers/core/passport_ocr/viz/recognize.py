@@ -27,6 +27,7 @@ from ..ocr_types import OcrChar, OcrLine
 from ..engines.recognizer import RecognitionModel
 from .alphabets import ALL_LETTERS, base_letter
 from .models import model_path
+from .spot import LabelSpotter
 
 REC_HEIGHT = 48  # the model's fixed input height
 MAX_BATCH = 8
@@ -221,9 +222,12 @@ class TextRecognizer:
         self.letters = letter_table(self.symbols)
         # Letters of the printed languages the dictionary lacks (Vietnamese 'Ầ', 'ụ'...).
         self.unreadable = frozenset(ALL_LETTERS - set(dictionary))
+        self.spotter = LabelSpotter(self.symbols)
 
-    def read(self, crops: list[Image.Image], squeeze: float = 1.0) -> list[OcrLine]:
-        """Recognise line images; returns one OcrLine per crop (box left unset), same order."""
+    def read(self, crops: list[Image.Image], squeeze: float = 1.0, spot_labels: bool = False) -> list[OcrLine]:
+        """Recognise line images; returns one OcrLine per crop (box left unset), same order.
+        `spot_labels`: the crops are label candidates; each line's `spotted_label` is set
+        (viz.spot)."""
         prepared = [prepare_line(c, squeeze) for c in crops]
         results: list[OcrLine | None] = [None] * len(prepared)
         for batch_ids in width_batches([p.shape[2] for p in prepared]):
@@ -238,4 +242,6 @@ class TextRecognizer:
                 text = "".join(c.char for c in chars)
                 confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
                 results[i] = OcrLine(text=text.strip(), chars=chars, confidence=confidence, unreadable=self.unreadable)
+                if spot_labels:
+                    results[i].spotted_label = self.spotter.spot(output[slot][:, self.allowed])
         return [r for r in results if r is not None]

@@ -63,7 +63,9 @@ def could_be_value_of(label: Box, other: Box) -> bool:
     return starts_under or spans
 
 
-def _closest_below(label: Box, boxes: list[Box], exclude: int) -> int | None:
+def closest_below(label: Box, boxes: list[Box], exclude: int) -> int | None:
+    """The index of the box `read._value_segment` would take for `label`'s value below it
+    (None when none lies there); box `exclude` is the label's own."""
     best: tuple[float, int] | None = None
     for index, other in enumerate(boxes):
         if index == exclude or not could_be_value_of(label, other):
@@ -116,7 +118,7 @@ def unwanted_value(
         if fields & wanted:
             return False
         if (
-            _closest_below(label_box, boxes, exclude=j) == index
+            closest_below(label_box, boxes, exclude=j) == index
             and _height(box) >= MIN_VALUE_HEIGHT_RATIO * _height(label_box)
         ):
             claimed_by_unwanted = True
