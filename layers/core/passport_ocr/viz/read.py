@@ -40,6 +40,11 @@ _VALIDITY_YEARS = (2, 3, 4, 5, 6, 7, 10, 12, 15)
 # A digit the recogniser gave at least this probability at a place is a reading of it worth
 # trying where the read one makes an issue date fit no validity (_fitting_validity).
 DIGIT_RUNNER_UP = 0.1
+# An issue date found without a label is worth at most this much (the date order and the
+# validity period attribute it, not the page), and one that makes the validity no whole
+# number of years less than merge's review bar.
+UNLABELLED_ISSUE_SCORE = 0.6
+UNLABELLED_INEXACT_ISSUE_SCORE = 0.4
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -83,8 +88,9 @@ class _Line:
     char_confidences: list[float]  # one per character of `text`
     labels: list[LabelHit]
     coverage: float
-    # Per character of `text`: the other digits the recogniser saw there (DIGIT_RUNNER_UP).
-    digit_runners_up: tuple[tuple[str, ...], ...] = ()
+    # Per character of `text`: the other digits the recogniser saw there, with their
+    # probabilities (DIGIT_RUNNER_UP).
+    digit_runners_up: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     def confidence_of(self, start: int = 0, end: int | None = None) -> float:
         """How sure the reading of text[start:end] is: its least sure letter or digit. A
@@ -176,14 +182,15 @@ def _char_confidences(line: OcrLine) -> tuple[float, ...]:
     return tuple(c.confidence for c in chars)
 
 
-def _digit_runners_up(line: OcrLine) -> tuple[tuple[str, ...], ...]:
+def _digit_runners_up(line: OcrLine) -> tuple[tuple[tuple[str, float], ...], ...]:
     """Per character of `line.text`, the digits other than the one read that the recogniser
-    gave at least DIGIT_RUNNER_UP there (none when the characters do not spell the text)."""
+    gave at least DIGIT_RUNNER_UP there, with their probabilities (none when the characters
+    do not spell the text)."""
     chars = _spelling_chars(line)
     if chars is None:
         return ((),) * len(line.text)
     return tuple(
-        tuple(a for a, p in c.alternatives if a.isdigit() and a != c.char and p >= DIGIT_RUNNER_UP) for c in chars
+        tuple((a, p) for a, p in c.alternatives if a.isdigit() and a != c.char and p >= DIGIT_RUNNER_UP) for c in chars
     )
 
 
@@ -367,23 +374,25 @@ def _exact_validity(issued: date, expiry: date) -> bool:
     )
 
 
-def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) -> PrintedDate:
+def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) -> tuple[PrintedDate, float]:
     """The printed issue date, or the one reading of it with a single digit changed to a
     runner-up the recogniser saw there that makes the document's validity a whole number of
-    years, when the date as read does not and exactly one such reading does. Its confidence
-    stays the line's (the changed digit was unsure), so the field is still reviewed."""
+    years, when the date as read does not and exactly one such reading does; with how sure
+    the reading's characters are (its least sure one, the changed digit at the probability the
+    recogniser gave it: below a half, so the field is still reviewed)."""
+    confidence = line.confidence_of(printed.start, printed.end)
     if expiry is None or not line.digit_runners_up or any(_exact_validity(d, expiry) for d in printed.candidates()):
-        return printed
+        return printed, confidence
     fitting = []
     for position in range(printed.start, printed.end):
-        for digit in line.digit_runners_up[position]:
+        for digit, probability in line.digit_runners_up[position]:
             text = line.text[:position] + digit + line.text[position + 1 :]
             for other in find_dates(text):
                 if (other.start, other.end) == (printed.start, printed.end) and any(
                     _exact_validity(d, expiry) for d in other.candidates()
                 ):
-                    fitting.append(other)
-    return fitting[0] if len(fitting) == 1 else printed
+                    fitting.append((other, min(confidence, probability)))
+    return fitting[0] if len(fitting) == 1 else (printed, confidence)
 
 
 def _years_before(day: date, years: int) -> date:
@@ -497,7 +506,7 @@ def _attribute_dates(
             _keep(found, value)
             continue
         if group is not None and group.field == "date_of_issue":
-            printed = _fitting_validity(printed, lines[index], expiry)
+            printed, line_confidence = _fitting_validity(printed, lines[index], expiry)
         if group is not None and group.field in DATE_FIELDS:
             value = _date_field_value(
                 group.field, printed, mrz_fields, group.score * line_confidence, text, labelled=True
@@ -513,20 +522,22 @@ def _attribute_dates(
 
     if "date_of_issue" in found:
         return
-    # No labelled issue date: the one unlabelled date a validity period before expiry.
+    # No labelled issue date: the one unlabelled date a validity period before expiry (read
+    # as printed or with one unsure digit changed, as a labelled one).
     plausible = []
     for index, printed in unlabelled:
+        printed, confidence = _fitting_validity(printed, lines[index], expiry)
         score = max((_issue_plausibility(d, expiry, birth) for d in printed.candidates()), default=0.0)
         if score >= 1.0:
-            plausible.append((index, printed))
+            plausible.append((index, printed, confidence))
     if len(plausible) == 1:
-        index, printed = plausible[0]
-        printed = _fitting_validity(printed, lines[index], expiry)
+        index, printed, confidence = plausible[0]
         text = lines[index].text[printed.start : printed.end]
-        value = _date_field_value(
-            "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence_of(printed.start, printed.end), text,
-            labelled=False,
-        )
+        # Documents run a whole number of years; an unlabelled date only near one is as
+        # likely a misread digit ('12.05' read '22.05') as the issue date: it is reviewed.
+        exact = expiry is not None and any(_exact_validity(d, expiry) for d in printed.candidates())
+        score = UNLABELLED_ISSUE_SCORE if exact else UNLABELLED_INEXACT_ISSUE_SCORE
+        value = _date_field_value("date_of_issue", printed, mrz_fields, score * confidence, text, labelled=False)
         _keep(found, value)
 
 
