@@ -1,6 +1,6 @@
 """The real specimens made harder, scored end to end: right, flagged, silent or failed.
 
-    .venv/bin/python bench/stress_real.py [--real-dir ../shared/samples/real] [--kind phone25 ...]
+    .venv/bin/python bench/stress_real.py [--real-dir ../shared/samples/real] [--kind phone25 ...] [--fields mrz|all]
 
 Each real sample is turned (90/180/45/135/-25 degrees), put small into a dark 2400 x 1800
 frame, blurred, or photographed: warped in perspective, turned, placed at 25-60 % of the
@@ -15,6 +15,11 @@ one line per case and a summary, and asserts nothing.
 Outcomes: `ok` (status extracted, every MRZ field right), `flagged_right` (needs review,
 though right), `flagged_wrong` (needs review and wrong: the reader said so), `silent`
 (extracted but wrong: the number that must stay 0), `failed` (no record).
+
+With `--fields all` the visual zone is read too, and each case also scores the date of issue
+(`right`, `wrong`, `missing`: null where one is printed, `invented`: a value where none is)
+and whether the birth century is right; a wrong or invented date of issue that carries no
+warning and no low confidence is the visual zone's silent error.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ from probe_local import STRESS  # noqa: E402  (the older turned / in-frame / blu
 
 from passport_ocr.engines import get_engine  # noqa: E402
 from passport_ocr.errors import PassportOcrError  # noqa: E402
-from passport_ocr.extract import FIELDS_MRZ, extract  # noqa: E402
+from passport_ocr.extract import FIELDS_ALL, FIELDS_MRZ, extract  # noqa: E402
 from passport_ocr.settings import Settings  # noqa: E402
+from passport_ocr.viz.merge import REVIEW_PRINT_BELOW  # noqa: E402
 from passport_synth.degrade import add_noise, one_above_the_other, phone_photo, side_by_side, skewed_view  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,9 +184,14 @@ def outcome(record, truth: dict) -> tuple[str, dict]:
     return ("silent" if record.status == "extracted" else "flagged_wrong"), wrong
 
 
+def closest_truth(record, truths: list[dict]) -> dict:
+    """Of the documents in the image, the one the record is (fewest wrong MRZ fields)."""
+    return min(truths, key=lambda truth: len(_wrong_fields(record, truth)))
+
+
 def pair_outcome(record, truths: list[dict]) -> tuple[str, dict]:
     """Two documents in the image: the record must be one of them and say there is another."""
-    wrong = min((_wrong_fields(record, truth) for truth in truths), key=len)
+    wrong = _wrong_fields(record, closest_truth(record, truths))
     flags = {w.code for w in record.warnings if w.severity == "error"}
     if "another_document" not in flags:
         return "silent", wrong or {"another_document": (None, "warning")}
@@ -189,16 +200,70 @@ def pair_outcome(record, truths: list[dict]) -> tuple[str, dict]:
     return "flagged_wrong", wrong
 
 
+ISSUE_OUTCOMES = ("right", "wrong", "missing", "invented", "failed")  # failed: no record at all
+
+
+def issue_outcome(record, truth: dict) -> tuple[str, bool]:
+    """The date of issue against the truth, and whether the record flags it (warning or low confidence)."""
+    got, want = record.fields.get("date_of_issue") or None, truth.get("date_of_issue") or None
+    flagged = record.confidence.get("date_of_issue", 1.0) < REVIEW_PRINT_BELOW["date_of_issue"] or any(
+        w.field == "date_of_issue" and w.severity == "error" for w in record.warnings
+    )
+    if got == want:
+        return "right", flagged
+    if got is None:
+        return "missing", flagged
+    return ("invented" if want is None else "wrong"), flagged
+
+
+def century_right(record, truth: dict) -> bool:
+    """The birth date's century is the truth's (a record with no birth date has no century wrong)."""
+    birth = record.fields.get("date_of_birth")
+    return not birth or birth[:2] == truth["date_of_birth"][:2]
+
+
+def viz_outcome(record, truth: dict) -> tuple[str, bool, bool]:
+    """(date of issue outcome, flagged, birth century right) of one case; no record is 'failed'."""
+    if record is None:
+        return "failed", True, True
+    return (*issue_outcome(record, truth), century_right(record, truth))
+
+
+def describe_viz(record, truth: dict, issue: str, flagged: bool, century: bool) -> str:
+    text = "issue right" if issue == "right" else (
+        f"issue {issue}{'/flagged' if flagged else ''} {record.fields.get('date_of_issue') if record else None}"
+        f"->{truth['date_of_issue']}"
+    )
+    return text + ("" if century else " CENTURY_WRONG")
+
+
+def print_viz_summary(viz_rows: list[tuple[str, str, bool, bool]]) -> None:
+    """Per kind and overall: date of issue right %, outcome counts, silent (unflagged wrong), century wrong."""
+    print(f"\n{'date of issue':14s} {'cases':>5s} {'right%':>7s} " + " ".join(f"{o:>8s}" for o in ISSUE_OUTCOMES[1:])
+          + f" {'silent':>7s} {'century_wrong':>14s}")
+    kinds = list(dict.fromkeys(kind for kind, *_ in viz_rows))
+    for group in [*kinds, "all"]:
+        rows = [r for r in viz_rows if group in ("all", r[0])]
+        tally = {o: sum(r[1] == o for r in rows) for o in ISSUE_OUTCOMES}
+        silent = sum(r[1] in ("wrong", "invented") and not r[2] for r in rows)
+        print(f"{group:14s} {len(rows):5d} {100 * tally['right'] / max(len(rows), 1):6.1f}% "
+              + " ".join(f"{tally[o]:8d}" for o in ISSUE_OUTCOMES[1:])
+              + f" {silent:7d} {sum(not r[3] for r in rows):14d}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-dir", type=Path, default=DEFAULT_REAL_DIR)
     parser.add_argument("--kind", action="append", choices=sorted(KINDS), help="only these kinds (repeatable)")
+    parser.add_argument("--fields", choices=(FIELDS_MRZ, FIELDS_ALL), default=FIELDS_MRZ,
+                        help="all: read the visual zone too and score the date of issue and the birth century")
     args = parser.parse_args()
     settings = dataclasses.replace(Settings.from_env(), ocr_threads=1)
     engine = get_engine(settings)
     kinds = {k: KINDS[k] for k in (args.kind or KINDS)}
     counts = dict.fromkeys(("ok", "flagged_right", "flagged_wrong", "silent", "failed"), 0)
     cpu = []
+    viz_rows = []  # (kind, date of issue outcome, flagged, birth century right) with --fields all
     rows = [json.loads(line) for line in open(args.real_dir / "truth.jsonl") if line.strip()]
     for number, row in enumerate(rows):
         page = Image.open(args.real_dir / row["file"]).convert("RGB")
@@ -213,18 +278,25 @@ def main() -> int:
             image.save(buffer, "JPEG", quality=JPEG_QUALITY[kind])
             started = time.process_time()
             try:
-                record = extract(buffer.getvalue(), engine=engine, settings=settings, fields=FIELDS_MRZ)
+                record = extract(buffer.getvalue(), engine=engine, settings=settings, fields=args.fields)
                 result, wrong = pair_outcome(record, [row, partner]) if kind in PAIR_KINDS else outcome(record, row)
                 flags = sorted({w.code for w in record.warnings if w.severity == "error"})
             except PassportOcrError as error:
-                result, wrong, flags = "failed", {}, [error.code]
+                record, result, wrong, flags = None, "failed", {}, [error.code]
             cpu.append(time.process_time() - started)
             counts[result] += 1
-            print(f"{name:36s} {result:14s} {cpu[-1]:5.2f}s  {wrong or ''} {flags or ''}", flush=True)
+            viz = ""
+            if args.fields == FIELDS_ALL:
+                truth = closest_truth(record, [row, partner]) if record and kind in PAIR_KINDS else row
+                viz_rows.append((kind, *viz_outcome(record, truth)))
+                viz = " " + describe_viz(record, truth, *viz_rows[-1][1:])
+            print(f"{name:36s} {result:14s} {cpu[-1]:5.2f}s {viz} {wrong or ''} {flags or ''}", flush=True)
     total = sum(counts.values())
     right = counts["ok"] + counts["flagged_right"]
     print(f"\n{total} cases: {right} right ({100 * right / max(total, 1):.1f} %), " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     print(f"CPU per case (decode included): median {statistics.median(cpu):.2f} s, max {max(cpu):.2f} s")
+    if viz_rows:
+        print_viz_summary(viz_rows)
     return 0
 
 

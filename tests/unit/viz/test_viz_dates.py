@@ -36,6 +36,10 @@ from passport_ocr.viz.dates import find_dates, month_number
         ("08/25/2012", 25, 8, 2012, 4),  # month first only when the day cannot be a month
         ("07 11.2019", 7, 11, 2019, 4),  # a blurred dot read as a space
         ("12.08 2012", 12, 8, 2012, 4),
+        ("22.02,2008", 22, 2, 2008, 4),  # a blurred dot read as a comma
+        ("21:08.2006", 21, 8, 2006, 4),  # ... or as a colon
+        ("2006:08.21", 21, 8, 2006, 4),
+        ("0101:03", 1, 1, 3, 2),  # a compact date with a speck read as a colon
         ("2020.0608", 8, 6, 2020, 4),  # one separator of a year-first date lost
         ("2020-06.08", 8, 6, 2020, 4),
         ("2021 01-04", 4, 1, 2021, 4),  # a year-first date with a blurred separator read as a space

@@ -48,6 +48,33 @@ def test_icao_specimen_date_of_issue_and_printed_fields(local_engine, real_sampl
     assert not any(w.code == "viz_mismatch" for w in rec.warnings)
 
 
+def _as_jpeg(image: Image.Image, quality: int) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "file, make_harder",
+    [
+        # 250 px wide: the issue date's dot before the year reads as a comma ('22.02,2008').
+        ("deu_bdr_mustermann.jpg", lambda page: page.resize((250, round(page.height * 250 / page.width)), Image.LANCZOS)),
+        # Darkened: the card's compact date reads with a colon ('0101:03').
+        ("che_id_vadis.jpg", lambda page: Image.eval(page, lambda level: int(level * 0.45))),
+    ],
+)
+def test_real_specimen_made_harder_keeps_its_date_of_issue(local_engine, real_samples_dir, real_truth, file, make_harder):
+    from passport_ocr.extract import extract
+    from passport_ocr.settings import Settings
+
+    truth = next(t for t in real_truth if t["file"] == file)
+    page = make_harder(Image.open(real_samples_dir / file).convert("RGB"))
+    rec = extract(_as_jpeg(page, 85), engine=local_engine, settings=Settings(engine="local"))
+    assert rec.fields["date_of_issue"] == truth["date_of_issue"]
+
+
 def test_generated_page_date_of_issue_and_authority(local_engine):
     synth = pytest.importorskip("passport_synth")
     sample = synth.generate(seed=3, condition="clean", doc_format="TD3")

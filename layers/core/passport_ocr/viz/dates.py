@@ -113,6 +113,9 @@ _MONTH_WORD = r"[^\W\d_]{3,10}\.?"
 _MONTH_GROUP = rf"{_MONTH_WORD}(?:\s*[/|]\s*{_MONTH_WORD})*"
 _YEAR = r"\d{4}|\d{2}"
 _SEP = r"\s*[\s.\-/,]?\s*"
+# Between the numbers of a date read from a blurred print: any separator, or a comma or colon
+# where a dot is printed.
+_BLURRED_SEP = r"\s?[./\-\s,:]\s?"
 _PATTERNS = (
     # 12 AUG 2012, 20 Juin/Jun 1978, 12AUG12, 16 APR/AVR 07
     ("dmy_word", re.compile(rf"(?<!\d)(\d{{1,2}}){_SEP}({_MONTH_GROUP}){_SEP}({_YEAR})(?!\d)")),
@@ -122,16 +125,18 @@ _PATTERNS = (
     ("ymd", re.compile(r"(?<!\d)(\d{4})\s?[-./]\s?(\d{1,2})\s?[-./]\s?(\d{1,2})(?!\d)")),
     # 12.08.2012, 12/08/12, 12 08 2012
     ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([./\-]|\s)\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?!\d)")),
-    # 07 11.2019, 12.08 2012: a blurred separator read as another one (or as a space); the
-    # four-digit year keeps this from matching runs of numbers
-    ("dmy_mixed", re.compile(r"(?<!\d)(\d{1,2})\s?[./\-\s]\s?(\d{1,2})\s?[./\-\s]\s?(\d{4})(?!\d)")),
+    # 07 11.2019, 12.08 2012, 22.02,2008, 21:08.2006: a blurred separator read as another
+    # one, as a space, or a dot as a comma or colon (a speck of ink or JPEG noise beside it);
+    # the four-digit year keeps this from matching runs of numbers
+    ("dmy_mixed", re.compile(rf"(?<!\d)(\d{{1,2}}){_BLURRED_SEP}(\d{{1,2}}){_BLURRED_SEP}(\d{{4}})(?!\d)")),
     # 2021 01-04: an ISO-style date with a blurred separator read as another one (or as a
     # space); the century digits keep this from matching runs of numbers
-    ("ymd_mixed", re.compile(r"(?<!\d)((?:19|20)\d{2})\s?[-./\s]\s?(\d{1,2})\s?[-./\s]\s?(\d{1,2})(?!\d)")),
+    ("ymd_mixed", re.compile(rf"(?<!\d)((?:19|20)\d{{2}}){_BLURRED_SEP}(\d{{1,2}}){_BLURRED_SEP}(\d{{1,2}})(?!\d)")),
     # 2020.0608: one separator of an ISO-style date lost
     ("ymd_one_sep", re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-./]?(\d{2})[-./](\d{2})|[-./](\d{2})(\d{2}))(?!\d)")),
-    # 01 01 03 read with a space lost ('01 0103'), or printed as 010103: only as a whole value
-    ("dmy_compact", re.compile(r"^\s*(\d{2})\s?(\d{2})\s?(\d{4}|\d{2})\s*$")),
+    # 01 01 03 read with a space lost ('01 0103'), printed as 010103, or with a speck read as
+    # a separator ('0101:03'): only as a whole value
+    ("dmy_compact", re.compile(r"^\s*(\d{2})\s?[.,:]?\s?(\d{2})\s?[.,:]?\s?(\d{4}|\d{2})\s*$")),
 )
 
 

@@ -46,6 +46,9 @@ DIGIT_RUNNER_UP = 0.1
 # irregular document: its confidence is at most this, below merge.REVIEW_PRINT_BELOW, so a
 # human confirms it.
 IRREGULAR_VALIDITY_CONFIDENCE = 0.45
+# An issue date found without a label is worth at most this much of its reading's
+# confidence: the date order and the validity period attribute it, not the page.
+UNLABELLED_ISSUE_SCORE = 0.6
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -94,8 +97,9 @@ class _Line:
     char_confidences: list[float]  # one per character of `text`
     labels: list[LabelHit]
     coverage: float
-    # Per character of `text`: the other digits the recogniser saw there (DIGIT_RUNNER_UP).
-    digit_runners_up: tuple[tuple[str, ...], ...] = ()
+    # Per character of `text`: the other digits the recogniser saw there, with their
+    # probabilities (DIGIT_RUNNER_UP).
+    digit_runners_up: tuple[tuple[tuple[str, float], ...], ...] = ()
     spotted_label: tuple[str, float] | None = None  # OcrLine.spotted_label
 
     def confidence_of(self, start: int = 0, end: int | None = None) -> float:
@@ -196,14 +200,15 @@ def _char_confidences(line: OcrLine) -> tuple[float, ...]:
     return tuple(c.confidence for c in chars)
 
 
-def _digit_runners_up(line: OcrLine) -> tuple[tuple[str, ...], ...]:
+def _digit_runners_up(line: OcrLine) -> tuple[tuple[tuple[str, float], ...], ...]:
     """Per character of `line.text`, the digits other than the one read that the recogniser
-    gave at least DIGIT_RUNNER_UP there (none when the characters do not spell the text)."""
+    gave at least DIGIT_RUNNER_UP there, with their probabilities (none when the characters
+    do not spell the text)."""
     chars = _spelling_chars(line)
     if chars is None:
         return ((),) * len(line.text)
     return tuple(
-        tuple(a for a, p in c.alternatives if a.isdigit() and a != c.char and p >= DIGIT_RUNNER_UP) for c in chars
+        tuple((a, p) for a, p in c.alternatives if a.isdigit() and a != c.char and p >= DIGIT_RUNNER_UP) for c in chars
     )
 
 
@@ -388,23 +393,25 @@ def _exact_validity(issued: date, expiry: date) -> bool:
     )
 
 
-def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) -> PrintedDate:
+def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) -> tuple[PrintedDate, float]:
     """The printed issue date, or the one reading of it with a single digit changed to a
     runner-up the recogniser saw there that makes the document's validity a whole number of
-    years, when the date as read does not and exactly one such reading does. Its confidence
-    stays the line's (the changed digit was unsure), so the field is still reviewed."""
+    years, when the date as read does not and exactly one such reading does; with how sure
+    the reading's characters are (its least sure one, the changed digit at the probability the
+    recogniser gave it: below a half, so the field is still reviewed)."""
+    confidence = line.confidence_of(printed.start, printed.end)
     if expiry is None or not line.digit_runners_up or any(_exact_validity(d, expiry) for d in printed.candidates()):
-        return printed
+        return printed, confidence
     fitting = []
     for position in range(printed.start, printed.end):
-        for digit in line.digit_runners_up[position]:
+        for digit, probability in line.digit_runners_up[position]:
             text = line.text[:position] + digit + line.text[position + 1 :]
             for other in find_dates(text):
                 if (other.start, other.end) == (printed.start, printed.end) and any(
                     _exact_validity(d, expiry) for d in other.candidates()
                 ):
-                    fitting.append(other)
-    return fitting[0] if len(fitting) == 1 else printed
+                    fitting.append((other, min(confidence, probability)))
+    return fitting[0] if len(fitting) == 1 else (printed, confidence)
 
 
 def _years_before(day: date, years: int) -> date:
@@ -520,7 +527,7 @@ def _attribute_dates(
             _keep(found, value)
             continue
         if group is not None and group.field == "date_of_issue":
-            printed = _fitting_validity(printed, lines[index], expiry)
+            printed, line_confidence = _fitting_validity(printed, lines[index], expiry)
         if group is not None and group.field in DATE_FIELDS:
             value = _date_field_value(
                 group.field, printed, mrz_fields, group.score * line_confidence, text, labelled=True
@@ -536,21 +543,20 @@ def _attribute_dates(
 
     if "date_of_issue" in found:
         return
-    # No labelled issue date: the one unlabelled date a validity period before expiry, each
-    # first read as the single-digit runner-up that makes the validity exact, if one does
-    # (on rough print a date's unsure digit is as often its month or year as its day).
+    # No labelled issue date: the one unlabelled date a validity period before expiry (read
+    # as printed or with one unsure digit changed, as a labelled one).
     plausible = []
     for index, printed in unlabelled:
-        printed = _fitting_validity(printed, lines[index], expiry)
+        printed, confidence = _fitting_validity(printed, lines[index], expiry)
         score = max((_issue_plausibility(d, expiry, birth) for d in printed.candidates()), default=0.0)
         if score >= 1.0:
-            plausible.append((index, printed))
+            plausible.append((index, printed, confidence))
     if len(plausible) == 1:
-        index, printed = plausible[0]
+        index, printed, confidence = plausible[0]
         text = lines[index].text[printed.start : printed.end]
+        # One only near a whole-year validity is left unsure by _date_field_value.
         value = _date_field_value(
-            "date_of_issue", printed, mrz_fields, 0.6 * lines[index].confidence_of(printed.start, printed.end), text,
-            labelled=False,
+            "date_of_issue", printed, mrz_fields, UNLABELLED_ISSUE_SCORE * confidence, text, labelled=False
         )
         _keep(found, value)
 
