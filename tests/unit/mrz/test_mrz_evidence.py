@@ -174,3 +174,33 @@ def test_with_evidence_most_documents_are_still_read_exactly(evidence_outcomes):
     )
     # Measured 1582 / 2000.
     assert exact / EVIDENCE_SEEDS >= 0.77
+
+
+def read_as_digit(digit: str, letters: dict[str, float]) -> OcrChar:
+    """A letter the recogniser read as `digit` at 0.9, its three runners-up digits, and its
+    whole distribution (as the local engine reports) giving the letters `letters`."""
+    distribution = {c: 0.0 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"}
+    distribution.update({digit: 0.9, "3": 0.04, "6": 0.03, "0": 0.02}, **letters)
+    return OcrChar(digit, 0.9, [("3", 0.04), ("6", 0.03), ("0", 0.02)], distribution)
+
+
+def test_a_digit_in_a_name_becomes_the_likeliest_letter_of_the_recognisers_distribution():
+    # 'KOWALSKA' with its second 'A' read '8' and only digits as runners-up: the look-alike map
+    # says 'B'; the recogniser's letters, faint as they are, say 'A'.
+    ocr = [line(POL[0], {}), line(POL[1], {})]
+    position = POL[0].index("KOWALSKA") + 7
+    ocr[0].chars[position] = read_as_digit("8", {"A": 0.004, "B": 0.0002, "R": 0.0001})
+    ocr[0].text = "".join(c.char for c in ocr[0].chars)
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["surname"] == "KOWALSKA"
+    assert not flagged(result, "surname")
+
+
+def test_a_digit_in_a_name_whose_letters_the_recogniser_rates_alike_stays_flagged():
+    ocr = [line(POL[0], {}), line(POL[1], {})]
+    position = POL[0].index("KOWALSKA") + 7
+    ocr[0].chars[position] = read_as_digit("8", {"A": 0.003, "R": 0.002})
+    ocr[0].text = "".join(c.char for c in ocr[0].chars)
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["surname"] == "KOWALSKA"
+    assert flagged(result, "surname") and result.confidence["surname"] < 0.8
