@@ -204,3 +204,39 @@ def test_a_digit_in_a_name_whose_letters_the_recogniser_rates_alike_stays_flagge
     result = read_mrz(ocr, today=TODAY)
     assert result.fields["surname"] == "KOWALSKA"
     assert flagged(result, "surname") and result.confidence["surname"] < 0.8
+
+
+def with_distribution(char: str, probabilities: dict[str, float]) -> OcrChar:
+    """A character read as `char` with the given distribution (the rest of the alphabet 0)."""
+    distribution = {c: 0.0 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"}
+    distribution.update(probabilities)
+    alternatives = sorted(((a, p) for a, p in probabilities.items() if a != char and p >= 0.01), key=lambda ap: -ap[1])
+    return OcrChar(char, probabilities[char], alternatives[:3], distribution)
+
+
+def nationality_read(probabilities: list[dict[str, float]]) -> list[OcrLine]:
+    """POL with nationality 'TUR' read as given, one distribution per character."""
+    second = POL[1][:10] + "TUR" + POL[1][13:]
+    ocr = [line(POL[0], {}), line(second, {})]
+    for offset, probs in enumerate(probabilities):
+        ocr[1].chars[10 + offset] = with_distribution(max(probs, key=probs.get), probs)
+    ocr[1].text = "".join(c.char for c in ocr[1].chars)
+    return ocr
+
+
+def test_an_unknown_country_code_becomes_the_known_code_the_recogniser_makes_clearly_likeliest():
+    # 'TUB' read: 'TUR' and 'TUN' are both one letter away, but the recogniser saw 'R' fourteen
+    # times likelier than 'N' and the two letters together outweigh every other known code.
+    ocr = nationality_read([{"T": 0.97, "1": 0.03}, {"U": 0.96, "0": 0.04}, {"B": 0.55, "R": 0.42, "N": 0.03}])
+    assert ocr[1].text[10:13] == "TUB"
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["nationality"] == "TUR"
+    # Changed without a check digit to confirm it: flagged.
+    assert flagged(result, "nationality")
+
+
+def test_an_unknown_country_code_between_two_known_ones_as_likely_stays_as_read():
+    ocr = nationality_read([{"T": 0.97, "1": 0.03}, {"U": 0.96, "0": 0.04}, {"B": 0.6, "R": 0.2, "N": 0.2}])
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["nationality"] == "TUB"
+    assert any(w.code == "unknown_country_code" and w.field == "nationality" for w in result.warnings)
