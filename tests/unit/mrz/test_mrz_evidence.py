@@ -240,3 +240,28 @@ def test_an_unknown_country_code_between_two_known_ones_as_likely_stays_as_read(
     result = read_mrz(ocr, today=TODAY)
     assert result.fields["nationality"] == "TUB"
     assert any(w.code == "unknown_country_code" and w.field == "nationality" for w in result.warnings)
+
+
+def test_a_checked_field_of_unsure_characters_is_flagged_though_the_blank_took_their_missing_mass():
+    # Three digits of the birth date read at 0.6, the rest of each frame's probability on the
+    # CTC blank (their runners-up explain little of it): the recogniser's whole distribution
+    # is still per-character evidence, and the date's one check digit agrees by chance 1 in 10.
+    start = POL[1].index("720330")
+    ocr = [line(POL[0], {}), line(POL[1], {})]
+    for position in (start + 1, start + 3, start + 5):
+        char = POL[1][position]
+        ocr[1].chars[position] = with_distribution(char, {char: 0.6, "8": 0.05})
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["date_of_birth"] == "1972-03-30"
+    assert flagged(result, "date_of_birth")
+
+
+def test_a_confident_misread_of_a_forbidden_kind_makes_the_zone_rough_for_look_alike_numbers():
+    # Every character read at 0.95 or more, but the 'O' of KOWALSKA read as the digit '0': the
+    # recogniser's confidence is no evidence on this zone, and 'ZS0000177' has a look-alike
+    # twin ('250000177') that every check digit accepts as well.
+    position = POL[0].index("KOWALSKA") + 1
+    ocr = [line(POL[0], {position: ("0", 0.95, [("O", 0.03)])}), line(POL[1], {})]
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["surname"] == "KOWALSKA"
+    assert any(w.code == "ambiguous_character" and w.field == "document_number" for w in result.warnings)
