@@ -80,6 +80,19 @@ def test_confidence_is_the_best_frame_and_runners_up_are_alternatives():
     assert char.alternatives[0] == ("O", pytest.approx(0.25))
 
 
+def test_each_character_carries_its_best_frames_whole_distribution():
+    probs = frames("8", "-")
+    probs[0] = 0.0
+    probs[0, 1 + MRZ_ALPHABET.index("8")] = 0.95
+    probs[0, 1 + MRZ_ALPHABET.index("3")] = 0.045
+    probs[0, 1 + MRZ_ALPHABET.index("R")] = 0.005
+    (char,) = ctc_decode(probs)
+    # 'R' is below the runners-up's reporting floor but stays in the distribution.
+    assert all(a != "R" for a, _ in char.alternatives)
+    assert char.distribution["R"] == pytest.approx(0.005)
+    assert set(char.distribution) == set(MRZ_ALPHABET)
+
+
 def test_masking_picks_the_best_mrz_character_over_a_look_alike():
     # Model classes: blank, then a toy dictionary where a full-width '＜' outscores '<'.
     dictionary = list(MRZ_ALPHABET) + ["＜", "く"]

@@ -12,11 +12,17 @@ class OcrChar:
     `alternatives` are (character, probability) pairs other than `char`, best first; the MRZ
     corrector searches them when check digits fail. Engines that give no per-character
     evidence (OCR.Space) leave them empty and report a flat confidence.
+
+    `distribution`, from an engine that has it, is the probability of every character of
+    its alphabet at that place, however small: where the layout forbids the kind of
+    character read (a digit in a name), the likeliest allowed one is what the recogniser
+    saw there, which its top three runners-up (often all digits) do not tell.
     """
 
     char: str
     confidence: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+    distribution: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

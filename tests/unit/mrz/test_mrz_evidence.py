@@ -174,3 +174,103 @@ def test_with_evidence_most_documents_are_still_read_exactly(evidence_outcomes):
     )
     # Measured 1582 / 2000.
     assert exact / EVIDENCE_SEEDS >= 0.77
+
+
+def read_as_digit(digit: str, letters: dict[str, float]) -> OcrChar:
+    """A letter the recogniser read as `digit` at 0.9, its three runners-up digits, and its
+    whole distribution (as the local engine reports) giving the letters `letters`."""
+    distribution = {c: 0.0 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"}
+    distribution.update({digit: 0.9, "3": 0.04, "6": 0.03, "0": 0.02}, **letters)
+    return OcrChar(digit, 0.9, [("3", 0.04), ("6", 0.03), ("0", 0.02)], distribution)
+
+
+def test_a_digit_in_a_name_becomes_the_likeliest_letter_of_the_recognisers_distribution():
+    # 'KOWALSKA' with its second 'A' read '8' and only digits as runners-up: the look-alike map
+    # says 'B'; the recogniser's letters, faint as they are, say 'A'.
+    ocr = [line(POL[0], {}), line(POL[1], {})]
+    position = POL[0].index("KOWALSKA") + 7
+    ocr[0].chars[position] = read_as_digit("8", {"A": 0.004, "B": 0.0002, "R": 0.0001})
+    ocr[0].text = "".join(c.char for c in ocr[0].chars)
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["surname"] == "KOWALSKA"
+    assert not flagged(result, "surname")
+
+
+def test_a_digit_in_a_name_whose_letters_the_recogniser_rates_alike_stays_flagged():
+    ocr = [line(POL[0], {}), line(POL[1], {})]
+    position = POL[0].index("KOWALSKA") + 7
+    ocr[0].chars[position] = read_as_digit("8", {"A": 0.003, "R": 0.002})
+    ocr[0].text = "".join(c.char for c in ocr[0].chars)
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["surname"] == "KOWALSKA"
+    assert flagged(result, "surname") and result.confidence["surname"] < 0.8
+
+
+def with_distribution(char: str, probabilities: dict[str, float]) -> OcrChar:
+    """A character read as `char` with the given distribution (the rest of the alphabet 0)."""
+    distribution = {c: 0.0 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"}
+    distribution.update(probabilities)
+    alternatives = sorted(((a, p) for a, p in probabilities.items() if a != char and p >= 0.01), key=lambda ap: -ap[1])
+    return OcrChar(char, probabilities[char], alternatives[:3], distribution)
+
+
+def nationality_read(probabilities: list[dict[str, float]]) -> list[OcrLine]:
+    """POL with nationality 'TUR' read as given, one distribution per character."""
+    second = POL[1][:10] + "TUR" + POL[1][13:]
+    ocr = [line(POL[0], {}), line(second, {})]
+    for offset, probs in enumerate(probabilities):
+        ocr[1].chars[10 + offset] = with_distribution(max(probs, key=probs.get), probs)
+    ocr[1].text = "".join(c.char for c in ocr[1].chars)
+    return ocr
+
+
+def test_an_unknown_country_code_becomes_the_known_code_the_recogniser_makes_clearly_likeliest():
+    # 'TUB' read: 'TUR' and 'TUN' are both one letter away, but the recogniser saw 'R' fourteen
+    # times likelier than 'N' and the two letters together outweigh every other known code.
+    ocr = nationality_read([{"T": 0.97, "1": 0.03}, {"U": 0.96, "0": 0.04}, {"B": 0.55, "R": 0.42, "N": 0.03}])
+    assert ocr[1].text[10:13] == "TUB"
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["nationality"] == "TUR"
+    # Changed without a check digit to confirm it: flagged.
+    assert flagged(result, "nationality")
+
+
+def test_an_unknown_country_code_between_two_known_ones_as_likely_stays_as_read():
+    ocr = nationality_read([{"T": 0.97, "1": 0.03}, {"U": 0.96, "0": 0.04}, {"B": 0.6, "R": 0.2, "N": 0.2}])
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["nationality"] == "TUB"
+    assert any(w.code == "unknown_country_code" and w.field == "nationality" for w in result.warnings)
+
+
+def test_a_checked_field_of_unsure_characters_is_flagged_though_the_blank_took_their_missing_mass():
+    # Three digits of the birth date read at 0.6, the rest of each frame's probability on the
+    # CTC blank (their runners-up explain little of it): the recogniser's whole distribution
+    # is still per-character evidence, and the date's one check digit agrees by chance 1 in 10.
+    start = POL[1].index("720330")
+    ocr = [line(POL[0], {}), line(POL[1], {})]
+    for position in (start + 1, start + 3, start + 5):
+        char = POL[1][position]
+        ocr[1].chars[position] = with_distribution(char, {char: 0.6, "8": 0.05})
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["date_of_birth"] == "1972-03-30"
+    assert flagged(result, "date_of_birth")
+
+
+def test_a_confident_misread_of_a_forbidden_kind_makes_the_zone_rough_for_look_alike_numbers():
+    # Every character read at 0.95 or more, but the 'S' of KOWALSKA read as the digit '5': the
+    # recogniser's confidence is no evidence on this zone, and 'ZS0000177' has a look-alike
+    # twin ('250000177') that every check digit accepts as well.
+    position = POL[0].index("KOWALSKA") + 5
+    ocr = [line(POL[0], {position: ("5", 0.95, [("S", 0.03)])}), line(POL[1], {})]
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["surname"] == "KOWALSKA"
+    assert any(w.code == "ambiguous_character" and w.field == "document_number" for w in result.warnings)
+
+
+def test_a_blind_pair_read_in_a_name_does_not_make_the_zone_rough():
+    # The 'O' of KOWALSKA read as '0': the recogniser confuses O and 0 on the cleanest print.
+    position = POL[0].index("KOWALSKA") + 1
+    ocr = [line(POL[0], {position: ("0", 0.95, [("O", 0.03)])}), line(POL[1], {})]
+    result = read_mrz(ocr, today=TODAY)
+    assert result.fields["surname"] == "KOWALSKA"
+    assert not any(w.code == "ambiguous_character" and w.field == "document_number" for w in result.warnings)

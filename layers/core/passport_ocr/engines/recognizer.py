@@ -76,7 +76,7 @@ def ctc_decode(probs: np.ndarray, alphabet: str = MRZ_ALPHABET) -> list[OcrChar]
     Frames take their argmax; runs of the same class collapse to one character and blanks
     separate genuine repeats ('<<<<' survives as four characters). Each character's
     confidence is its best frame's probability and its alternatives are the other alphabet
-    characters' probabilities in that frame.
+    characters' probabilities in that frame; its distribution is that frame's whole row.
     """
     best = probs.argmax(axis=1)
     chars: list[OcrChar] = []
@@ -101,7 +101,8 @@ def ctc_decode(probs: np.ndarray, alphabet: str = MRZ_ALPHABET) -> list[OcrChar]
             for k in order[: MAX_ALTERNATIVES + 1]
             if k != cls and row[k] >= MIN_ALTERNATIVE_PROB
         ][:MAX_ALTERNATIVES]
-        chars.append(OcrChar(alphabet[cls - 1], float(row[cls]), alternatives))
+        distribution = dict(zip(alphabet, row[1:].tolist()))
+        chars.append(OcrChar(alphabet[cls - 1], float(row[cls]), alternatives, distribution))
     return chars
 
 

@@ -27,6 +27,8 @@ class Cell:
     evidence: bool = False
     # The recogniser's own confidence in what it read, kept when a correction lowers `confidence`.
     read_confidence: float | None = None
+    # Every MRZ character's probability at this place, when the engine gave them (OcrChar).
+    distribution: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.read_confidence is None:
@@ -64,12 +66,12 @@ def normalise_char(char: str) -> str:
 def line_cells(line: OcrLine) -> list[Cell]:
     """The line's characters as cells; falls back to its text when the engine gave no chars."""
     if line.chars and "".join(c.char for c in line.chars) == line.text:
-        source = [(c.char, c.confidence, c.alternatives) for c in line.chars]
+        source = [(c.char, c.confidence, c.alternatives, c.distribution) for c in line.chars]
     else:
-        source = [(c, line.confidence, []) for c in line.text]
-    evidence = any(alternatives for _, _, alternatives in source)
+        source = [(c, line.confidence, [], {}) for c in line.text]
+    evidence = any(alternatives for _, _, alternatives, _ in source)
     cells = []
-    for char, confidence, alternatives in source:
+    for char, confidence, alternatives, distribution in source:
         normal = normalise_char(char)
         alts = [(normalise_char(a), p) for a, p in alternatives]
         alts = [(a, p) for a, p in alts if is_mrz_char(a) and a != normal]
@@ -77,7 +79,9 @@ def line_cells(line: OcrLine) -> list[Cell]:
         # 0.7 with nothing listed has lost its evidence somewhere (a merged frame, an engine
         # that reports only some runners-up) and is judged by the look-alike maps instead.
         unexplained = 1.0 - float(confidence) - sum(p for _, p in alternatives)
-        cells.append(Cell(normal, float(confidence), alts, evidence=evidence and unexplained <= UNEXPLAINED_MASS))
+        cells.append(
+            Cell(normal, float(confidence), alts, evidence=evidence and unexplained <= UNEXPLAINED_MASS, distribution=distribution)
+        )
     return cells
 
 

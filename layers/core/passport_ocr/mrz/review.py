@@ -7,7 +7,7 @@ from itertools import product
 
 from ..record import FIELD_NAMES
 from .cells import allowed_probability
-from .charmaps import LETTER_TO_DIGIT, LOOKALIKE_TWINS
+from .charmaps import BLIND_PAIRS, LETTER_TO_DIGIT, LOOKALIKE_TWINS
 from .checks import covered_positions, evaluate, find_overflow
 from .formats import Layout
 from .reading import Corrected, Reading
@@ -118,7 +118,11 @@ def _flag_invisible_number_rivals(reading: Reading, checked) -> None:
     cells = [c for line in reading.lines for c in line if not c.inserted]
     if not any(c.evidence for c in cells):
         return  # an engine without per-character confidences (OCR.Space) cannot show roughness
-    read_doubts = sum(c.read_confidence < DEGRADED_CHAR_CONFIDENCE for c in cells)
+    # A character of a kind the layout forbids there (a digit in a name) was misread however
+    # sure the recogniser was: the zone is rough all the same. Not so the blind pairs (O/0,
+    # I/1), which it confuses on the cleanest print.
+    misreads = sum(c.reason == "field_type" and BLIND_PAIRS.get(c.read) != c.corrected for c in reading.corrections)
+    read_doubts = sum(c.read_confidence < DEGRADED_CHAR_CONFIDENCE for c in cells) + misreads
     if read_doubts < DEGRADED_ZONE_CHARS:
         return
     if not all(result.ok for _, result in checked):
@@ -184,8 +188,10 @@ def review(corrected: Corrected, fields: dict[str, str | None]) -> dict[str, flo
         elif covering:
             confidence[name] = 1 - (1 - base) * 0.25
             # Only the recogniser's own per-character evidence says how unsure it was; an
-            # engine that reports one flat confidence (OCR.Space) says nothing here.
-            with_evidence = all(c.evidence for c in cells)
+            # engine that reports one flat confidence (OCR.Space) says nothing here. A
+            # character with its whole distribution has evidence even when its listed
+            # runners-up leave mass unexplained (the CTC blank takes it on rough print).
+            with_evidence = all(c.evidence or c.distribution for c in cells)
             if with_evidence and math.prod(probabilities) < CHECKED_FIELD_MIN_LIKELIHOOD:
                 confidence[name] = min(confidence[name], 0.6)
                 reading.warn("low_confidence", "several characters were unsure: the check digit may agree by chance", name)
