@@ -37,6 +37,7 @@ from ..errors import (
 )
 from ..ocr_types import OcrLine
 from ..settings import Settings
+from ..imaging.locate import overlap
 from ..mrz.formats import LINE_LENGTHS
 from .base import OTHER_DOCUMENTS, MrzGeometry, MrzReading
 
@@ -717,6 +718,4 @@ def _same_place(reading: MrzReading, other: MrzReading) -> bool:
     """Whether two readings' line groups overlap on the page (a reading of every line has no place)."""
     if reading.geometry is None or other.geometry is None:
         return False
-    (left, top), _, (right, bottom), _ = reading.geometry.corners
-    (o_left, o_top), _, (o_right, o_bottom), _ = other.geometry.corners
-    return min(right, o_right) > max(left, o_left) and min(bottom, o_bottom) > max(top, o_top)
+    return overlap(reading.geometry.corners, other.geometry.corners) > 0
