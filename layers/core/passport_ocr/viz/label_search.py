@@ -68,18 +68,15 @@ def unlabelled_values(lines: list[OcrLine]) -> list[Box]:
     (values of unwanted fields are not), so still unlabelled."""
     boxed = [line for line in lines if line.box is not None]
     boxes = [line.box for line in boxed]
+    # The line each label takes as its value (never the label itself: closest_below excludes it).
+    labelled = {closest_below(label.box, boxes, exclude=k) for k, label in enumerate(boxed) if _names_a_text_field(label)}
     values = []
     for index, line in enumerate(boxed):
-        if _letters(line.text) < MIN_VALUE_LETTERS:
+        if _letters(line.text) < MIN_VALUE_LETTERS or index in labelled:
             continue
         if label_coverage(line.text) >= LABEL_LINE_COVERAGE or is_label_text(line.text) or find_dates(line.text):
             continue
-        labelled = any(
-            other is not line and _names_a_text_field(other) and closest_below(other.box, boxes, exclude=k) == index
-            for k, other in enumerate(boxed)
-        )
-        if not labelled:
-            values.append(line.box)
+        values.append(line.box)
     return values
 
 
