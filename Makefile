@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test bootstrap unit lint-template build bench clean
+.PHONY: run test bootstrap unit lint-template build bench mrz-model clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,6 +22,18 @@ build:
 
 bench: bootstrap
 	$(BIN)/python bench/run.py
+
+# Remakes the OCR-B MRZ network (layers/core/passport_ocr/engines/onnx/README.md). PyTorch is a
+# training-time tool in its own virtualenv, never a dependency of the service.
+TRAIN_VENV := .venv-train
+MRZ_DATA := .local/mrz-model
+mrz-model: bootstrap
+	test -x $(TRAIN_VENV)/bin/python || python3 -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install -q torch==2.13.0 onnx numpy pillow
+	mkdir -p $(MRZ_DATA)
+	$(BIN)/python scripts/mrz_model/make_data.py --pages 4000 --out $(MRZ_DATA)/train.npz
+	PYTHONPATH=layers/core $(TRAIN_VENV)/bin/python scripts/mrz_model/train.py --data $(MRZ_DATA)/train.npz \
+		--out layers/core/passport_ocr/engines/onnx/ocrb_mrz.onnx
 
 clean:
 	rm -rf .aws-sam .local

@@ -18,6 +18,7 @@ from passport_ocr.engines.local import (
     mean_confidence,
     zone_range,
 )
+from passport_ocr.engines.ocrb_net import OcrbNet
 from passport_ocr.engines.recognizer import (
     MRZ_ALPHABET,
     MrzRecognizer,
@@ -344,6 +345,29 @@ def test_only_the_lines_in_doubt_are_read_again(engine, real_samples_dir, real_t
     before = counting.lines
     again = next(readings)
     assert counting.lines - before == 2 and "only" not in again.notes[0]
+
+
+def test_the_ocrb_network_reads_first_and_pp_ocr_only_gives_second_opinions_and_repairs(engine, real_samples_dir, real_truth):
+    assert isinstance(engine.recognizer, OcrbNet) and isinstance(engine.fallback, MrzRecognizer)
+    row = next(r for r in real_truth if r["file"] == "fin_virtanen.png")
+    first, second = CountingRecognizer(engine.recognizer), CountingRecognizer(engine.fallback)
+    readings = LocalEngine(first, fallback=second).mrz_candidates(_load(real_samples_dir, row))
+    reading = next(readings)
+    assert [line.text for line in reading.lines] == row["mrz"]
+    assert first.lines == len(row["mrz"]) and second.lines == 0
+    seen = []
+    while True:
+        before = first.lines
+        try:
+            reading = next(readings)
+        except StopIteration:
+            break
+        seen.append(reading.notes[0])
+        if any(kind in reading.notes[0] for kind in ("binarised", "wider", "second network")):
+            # Crops unlike those the OCR-B network learnt from go to PP-OCR, and so does the second look.
+            assert first.lines == before, reading.notes
+    assert any("second network" in note for note in seen) and any("binarised" in note for note in seen)
+    assert second.lines > 0
 
 
 @pytest.mark.slow

@@ -94,6 +94,19 @@ def test_a_reading_that_lost_a_letter_is_not_settled_and_a_full_length_one_wins(
     assert "given_names" in doubts(chosen.result)
 
 
+def test_a_full_length_reading_with_a_doubt_outranks_a_short_one_without():
+    # The full reading doubts its own surname (an unsure letter); the one read short dropped
+    # a letter of the given names and doubts nothing, which no check digit can contradict.
+    surname_at = NLD[0].index("VISSER") + 5
+    unsure = read(NLD[0], {surname_at: ("R", 0.5, [("B", 0.45)])})
+    full = read_mrz([unsure, read(NLD[1])], today=TODAY)
+    short = read_mrz([read(NLD[0].replace("SANNE<", "SANE<", 1)[:43]), read(NLD[1])], today=TODAY)
+    assert "surname" in doubts(full) and short.info.valid and not doubts(short)
+    chosen = choose([Candidate(short, "short"), Candidate(full, "full")])
+    assert chosen.source == "full" and chosen.result.fields["given_names"] == "SANNE"
+    assert "given_names" in doubts(chosen.result)
+
+
 def test_a_confident_reading_that_disagrees_flags_the_field():
     first = read_mrz([read(NLD[0]), read(NLD[1])], today=TODAY)
     other = read_mrz([read(NLD[0].replace("VISSER", "VISSEB")), read(NLD[1])], today=TODAY)

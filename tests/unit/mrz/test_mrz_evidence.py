@@ -274,3 +274,20 @@ def test_a_blind_pair_read_in_a_name_does_not_make_the_zone_rough():
     result = read_mrz(ocr, today=TODAY)
     assert result.fields["surname"] == "KOWALSKA"
     assert not any(w.code == "ambiguous_character" and w.field == "document_number" for w in result.warnings)
+
+
+def test_a_double_k_read_plainly_with_whole_distributions_is_not_doubted():
+    # The OCR-B network reads clean print so plainly that no runner-up reaches 1 %; its
+    # per-character distributions are still evidence that every 'K' is a 'K'.
+    mrz = ["P<FINHAEKKINEN<<INGRID<<<<<<<<<<<<<<<<<<<<<<", POL[1].replace("POL", "FIN")]
+    from passport_ocr.mrz import check_digit
+
+    def plain(text):
+        chars = [OcrChar(ch, 0.999, [], {ch: 0.999, "<": 0.0005}) for ch in text]
+        return OcrLine(text, chars)
+
+    result = read_mrz([plain(mrz[0]), plain(mrz[1])], today=TODAY)
+    assert result.fields["surname"] == "HAEKKINEN" and not flagged(result, "surname")
+    # Text alone (an engine that reports no evidence) keeps the doubt.
+    bare = read_mrz([OcrLine(mrz[0], [OcrChar(ch, 0.999) for ch in mrz[0]]), OcrLine(mrz[1], [OcrChar(ch, 0.999) for ch in mrz[1]])], today=TODAY)
+    assert flagged(bare, "surname")

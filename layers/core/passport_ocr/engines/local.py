@@ -1,14 +1,17 @@
-"""The offline engine: the numpy MRZ locator plus the PP-OCR recogniser run by onnxruntime.
+"""The offline engine: the numpy MRZ locator plus two line recognisers run by onnxruntime.
 
 No text-detection network on the MRZ path: imaging.locate finds the zone geometrically, this
-module cuts each line out of the full-resolution input and reads it. Hypotheses come out
+module cuts each line out of the full-resolution input and reads it. The project's OCR-B
+network (ocrb_net) reads first; PP-OCR's multilingual recogniser, trained on other data
+entirely, gives the second opinion and reads the repaired crops. Hypotheses come out
 likeliest and cheapest first: per zone (best zone first; a zone seen at low detail is first
 located again in a crop of the input) the orientation the first line reads confidently in
-(probed the way round the filler runs suggest), then the other one, then repaired crops
-(stretched to the full MRZ length, flattened and binarised, wider characters; only the lines
-in doubt when the pipeline says which); after the zones of the first working size, a finer
-pass for documents small in the frame. Asked for other documents (OTHER_DOCUMENTS), it reads
-the zones apart from those read that score nearly as high as the best one.
+(probed the way round the filler runs suggest), then the other one, then the second
+network's reading, then repaired crops (stretched to the full MRZ length, flattened and
+binarised, wider characters; only the lines in doubt when the pipeline says which); after
+the zones of the first working size, a finer pass for documents small in the frame. Asked
+for other documents (OTHER_DOCUMENTS), it reads the zones apart from those read that score
+nearly as high as the best one.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from ..imaging.morphology import close
 from ..ocr_types import OcrLine
 from ..settings import Settings
 from .base import OTHER_DOCUMENTS, MrzGeometry, MrzReading
+from .ocrb_net import OcrbNet
 from .recognizer import INPUT_HEIGHT, MrzRecognizer, chars_to_line, ctc_decode
 
 # Room around a line blob, in line heights: the blob is the characters' ink, the recogniser
@@ -199,16 +203,28 @@ class LocalEngine:
     _shared: "LocalEngine | None" = None
     _shared_lock = threading.Lock()
 
-    def __init__(self, recognizer: MrzRecognizer, px_per_char: float = PX_PER_CHAR):
+    def __init__(self, recognizer, px_per_char: float = PX_PER_CHAR, fallback=None):
+        """`recognizer` reads every zone first; `fallback`, a second network, reads a zone's
+        crops again when the first reading leaves something in doubt, and reads the repaired
+        crops. Each is anything with `frame_probs(crops)` (OcrbNet, MrzRecognizer)."""
         self.recognizer = recognizer
+        self.fallback = fallback
         self.px_per_char = px_per_char
 
     @classmethod
     def shared(cls, settings: Settings) -> "LocalEngine":
-        """One engine per process: the onnxruntime session is the expensive part."""
+        """One engine per process: the onnxruntime sessions are the expensive part.
+
+        The project's OCR-B network reads first: it is several times cheaper than PP-OCR's
+        recogniser and misreads fewer characters on rough print. PP-OCR's, a network trained
+        on other data entirely, is the second opinion: it errs elsewhere, and the check
+        digits and the vote weigh the two readings."""
         with cls._shared_lock:
             if cls._shared is None:
-                cls._shared = cls(MrzRecognizer(settings.model_dir, threads=settings.ocr_threads))
+                cls._shared = cls(
+                    OcrbNet.shared(threads=settings.ocr_threads),
+                    fallback=MrzRecognizer(settings.model_dir, threads=settings.ocr_threads),
+                )
             return cls._shared
 
     def mrz_candidates(self, image: Image.Image) -> Iterator[MrzReading]:
@@ -296,30 +312,30 @@ class LocalEngine:
     def _crops(self, image: Image.Image, zone: MrzZone, x_range, px_per_char: float | None = None) -> list[np.ndarray]:
         return [crop_line(image, zone, line, px_per_char or self.px_per_char, x_range) for line in zone.lines]
 
-    def _read(self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, note: str) -> MrzReading:
+    def _read(self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, note: str, reader=None) -> MrzReading:
         """Recognise a zone's line crops (as found, top to bottom), upright or turned half round."""
-        return self._reading(zone, self._recognise(upright_crops(crops, flipped)), flipped, note)
+        return self._reading(zone, self._recognise(upright_crops(crops, flipped), reader), flipped, note)
 
     def _reading(self, zone: MrzZone, lines: list[OcrLine], flipped: bool, note: str) -> MrzReading:
         """A hypothesis of `zone`: its lines in reading order, where it lies, how it was read."""
         turned = (zone.angle_deg + (180 if flipped else 0)) % 360
         return MrzReading(lines=lines, geometry=zone_geometry(zone, flipped), notes=[f"{note}, turned {turned:.1f} deg"])
 
-    def _recognise(self, crops: list[np.ndarray]) -> list[OcrLine]:
-        return [chars_to_line(ctc_decode(p)) for p in self.recognizer.frame_probs(crops)]
+    def _recognise(self, crops: list[np.ndarray], reader=None) -> list[OcrLine]:
+        return [chars_to_line(ctc_decode(p)) for p in (reader or self.recognizer).frame_probs(crops)]
 
     def _reread(
         self, zone: MrzZone, crops: list[np.ndarray], flipped: bool, base: MrzReading,
-        doubted: frozenset[int] | None, note: str,
+        doubted: frozenset[int] | None, note: str, reader=None,
     ) -> MrzReading:
         """The zone read again from other crops: only the document lines in `doubted` when
         given (the others are kept from `base`, a reading of the same zone), else all."""
         if doubted is None or len(base.lines) != len(crops) or not doubted <= set(range(len(crops))):
-            return self._read(zone, crops, flipped, note)
+            return self._read(zone, crops, flipped, note, reader)
         wanted = sorted(doubted)
         ordered = upright_crops(crops, flipped)
         lines = list(base.lines)
-        for i, line in zip(wanted, self._recognise([ordered[i] for i in wanted])):
+        for i, line in zip(wanted, self._recognise([ordered[i] for i in wanted], reader)):
             lines[i] = line
         numbers = ", ".join(str(i + 1) for i in wanted)
         return self._reading(zone, lines, flipped, f"{note}, line {numbers} only")
@@ -370,14 +386,22 @@ class LocalEngine:
         flipped, best = max(readings, key=lambda pair: mean_confidence(pair[1].lines))
         if not looks_like_mrz(best.lines):
             return
+        # The OCR-B network learnt from crops as found and stretched, not from binarised or
+        # widened ones (it drops characters there): those are the fallback's.
+        second_opinion = [self.fallback] if self.fallback is not None else []
+        repairer = self.fallback
+        for reader in second_opinion:
+            reading = self._reread(zone, crops, flipped, best, doubted, note + ", second network", reader)
+            doubted = (yield reading) or doubted
         stretched = full_length_range(zone)
         stretched_crops = self._crops(image, zone, stretched)
         if any(longer.shape[1] > crop.shape[1] * 1.05 for longer, crop in zip(stretched_crops, crops)):
-            reading = self._reread(zone, stretched_crops, flipped, best, doubted, note + ", stretched to full MRZ length")
-            doubted = (yield reading) or doubted
+            for reader in [None] + second_opinion:
+                reading = self._reread(zone, stretched_crops, flipped, best, doubted, note + ", stretched to full MRZ length", reader)
+                doubted = (yield reading) or doubted
         binarised = [clean_ink(c) for c in stretched_crops]
-        reading = self._reread(zone, binarised, flipped, best, doubted, note + ", flattened and binarised")
+        reading = self._reread(zone, binarised, flipped, best, doubted, note + ", flattened and binarised", repairer)
         doubted = (yield reading) or doubted
         # A wider crop gives crowded characters (many '<' in a row) more CTC frames.
         wide = self._crops(image, zone, stretched, 1.4 * self.px_per_char)
-        yield self._reread(zone, wide, flipped, best, doubted, note + ", wider characters")
+        yield self._reread(zone, wide, flipped, best, doubted, note + ", wider characters", repairer)

@@ -69,7 +69,9 @@ def line_cells(line: OcrLine) -> list[Cell]:
         source = [(c.char, c.confidence, c.alternatives, c.distribution) for c in line.chars]
     else:
         source = [(c, line.confidence, [], {}) for c in line.text]
-    evidence = any(alternatives for _, _, alternatives, _ in source)
+    # An engine that gives each character's whole distribution, or lists runners-up anywhere in
+    # the line, reports its evidence: a line read so plainly that nothing is listed has some.
+    evidence = any(alternatives or distribution for _, _, alternatives, distribution in source)
     cells = []
     for char, confidence, alternatives, distribution in source:
         normal = normalise_char(char)

@@ -105,9 +105,12 @@ def lines_in_doubt(result: MrzResult) -> frozenset[int] | None:
 
 def _rank(candidate: Candidate) -> tuple:
     result = candidate.result
-    # Of two readings equally free of doubt, one that needed no character inserted or dropped
-    # is the likelier; they disagree anyway, so choose() flags the fields where they differ.
-    return (result.info.valid, -len(doubtful_fields(result)), line_lengths_fit(result), result.score)
+    # A reading that needed a character inserted or dropped to fit the layout ranks below one
+    # that did not, however few its doubts: a letter dropped from a name is padded back with a
+    # filler that no check digit sees, so its lack of doubt proves nothing. (A widened crop
+    # read 'CERNY' as 'CERY' plainly, where the full-length reading doubted a 'K'.) The two
+    # disagree anyway, so choose() flags the fields where they differ.
+    return (result.info.valid, line_lengths_fit(result), -len(doubtful_fields(result)), result.score)
 
 
 def likeliest(candidates: list[Candidate[Source]]) -> Candidate[Source]:
