@@ -119,3 +119,27 @@ def test_no_geometry_and_no_page_lines_leaves_the_fields_empty():
     read_visual_zone(Image.new("RGB", (10, 10)), MrzReading(lines=[]), rec, NoPageText())
     assert rec.fields["date_of_issue"] is None
     assert [w.code for w in rec.warnings] == ["viz_unavailable"]
+
+
+def _page_reading(page: list[OcrLine]) -> "PageReading":
+    geometry = MrzGeometry(corners=[(10, 300), (900, 300), (900, 370), (10, 370)], angle_deg=0, char_height_px=30)
+    return PageReading(lines=[], geometry=geometry, page_lines=page)
+
+
+def test_a_page_where_nothing_could_be_read_says_its_fields_are_unknown_not_absent():
+    # Rough print: the data page was found, but no label and no field reads on it.
+    rough = [OcrLine.plain("RNIIA  EAOIEI", box=(10, 40, 300, 60)), OcrLine.plain("0A M4R", box=(10, 80, 200, 100))]
+    rec = Record()
+    rec.fields.update(date_of_birth="1974-08-12", date_of_expiry="2012-04-15")
+    read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(rough), rec, NoPageText())
+    assert rec.fields["date_of_issue"] is None
+    assert [(w.code, w.severity) for w in rec.warnings] == [("viz_unread", "error")]
+
+
+def test_a_page_whose_labels_read_but_print_no_issue_date_is_not_flagged():
+    # A card that labels its holder's fields and prints no date of issue: null, and rightly so.
+    card = [OcrLine.plain("Surname", box=(10, 40, 200, 60)), OcrLine.plain("ERIKSSON", box=(10, 62, 200, 82))]
+    rec = Record()
+    rec.fields.update(surname="ERIKSSON", date_of_birth="1974-08-12", date_of_expiry="2012-04-15")
+    read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(card), rec, NoPageText())
+    assert rec.fields["date_of_issue"] is None and not [w for w in rec.warnings if w.code == "viz_unread"]

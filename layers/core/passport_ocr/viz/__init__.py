@@ -17,6 +17,7 @@ from ..engines.base import MrzGeometry, MrzReading
 from ..ocr_types import OcrLine
 from ..record import Record
 from ..settings import Settings
+from .labels import find_labels
 from .merge import merge_printed
 from .read import PrintedValue, read_printed_fields
 from .value_boxes import WANTED_FIELDS, wanted_fields
@@ -80,7 +81,8 @@ def read_visual_zone(
     """The VIZ stage: adds the printed fields to `record` (in place) and returns it.
 
     Never fails the record: when the page cannot be located the VIZ fields stay None and an
-    'info' warning says so.
+    'info' warning says so; when it was located but no printed field could be read on it, an
+    error warning ('viz_unread') puts the record up for review.
     """
     doc_format = record.mrz.format if record.mrz else "TD3"
     try:
@@ -90,7 +92,15 @@ def read_visual_zone(
     if lines is None:
         record.warn("viz_unavailable", "the printed page could not be located: visual zone fields not read", None, "info")
         return record
-    apply_printed_text(record, lines)
+    if not apply_printed_text(record, lines) and not any(find_labels(line.text) for line in lines):
+        # Every data page labels its fields (the holder's name at least): reading no label and
+        # no field at all means the page could not be read (rough print), not that it prints
+        # no date of issue. A null there would pass for "not printed" on a settled record.
+        record.warn(
+            "viz_unread",
+            "no printed field could be read on the data page: date of issue, place of birth and "
+            "authority are unknown, not absent",
+        )
     return record
 
 
