@@ -15,23 +15,7 @@ import numpy as np
 from passport_ocr.engines.ocrb_net import MODEL_FILE, OcrbNet
 from passport_ocr.engines.recognizer import MrzRecognizer, ctc_decode
 
-
-def load_lines(path: str):
-    data = np.load(path)
-    widths, height = data["widths"], int(data["height"])
-    offsets = np.concatenate([[0], np.cumsum(widths * height)])
-    crops = [data["pixels"][offsets[i] : offsets[i + 1]].reshape(height, widths[i]) for i in range(len(widths))]
-    return crops, [str(s) for s in data["labels"]], [str(g) for g in data["groups"]]
-
-
-def char_errors(got: str, want: str) -> int:
-    previous = list(range(len(want) + 1))
-    for i, a in enumerate(got, 1):
-        current = [i]
-        for j, b in enumerate(want, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1]
+from lines import char_errors, load_lines
 
 
 def score(frame_probs, crops, labels, groups) -> tuple[dict, float]:

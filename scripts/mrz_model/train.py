@@ -21,6 +21,8 @@ from torch import nn
 from passport_ocr.engines.ocrb_net import NET_HEIGHT, NET_STRIDE, frames_of, pad_batch, to_net_input
 from passport_ocr.engines.recognizer import MRZ_ALPHABET, ctc_decode
 
+from lines import char_errors, load_lines
+
 CLASSES = 1 + len(MRZ_ALPHABET)
 
 
@@ -47,16 +49,6 @@ class OcrbNet(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(image).squeeze(2))
-
-
-def load_lines(path: str) -> tuple[list[np.ndarray], list[str], list[str]]:
-    data = np.load(path)
-    widths, height = data["widths"], int(data["height"])
-    offsets = np.concatenate([[0], np.cumsum(widths * height)])
-    pixels = data["pixels"]
-    crops = [pixels[offsets[i] : offsets[i + 1]].reshape(height, widths[i]) for i in range(len(widths))]
-    groups = list(data["groups"]) if "groups" in data else [""] * len(crops)
-    return crops, [str(s) for s in data["labels"]], [str(g) for g in groups]
 
 
 def augment(crop: np.ndarray, rng: random.Random) -> np.ndarray:
@@ -106,16 +98,6 @@ def batches(order: list[int], crops, size: int):
     chunks = [by_width[i : i + size] for i in range(0, len(by_width), size)]
     random.shuffle(chunks)
     return chunks
-
-
-def char_errors(got: str, want: str) -> int:
-    previous = list(range(len(want) + 1))
-    for i, a in enumerate(got, 1):
-        current = [i]
-        for j, b in enumerate(want, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1]
 
 
 def evaluate(model: nn.Module, crops, labels, groups) -> dict[str, tuple[float, float]]:

@@ -30,6 +30,7 @@ from passport_ocr.engines.recognizer import (
 from passport_ocr.errors import NoMrzFound
 from passport_ocr.imaging.locate import locate_zones
 from passport_ocr.settings import Settings
+from support.text import edit_distance
 
 HAVE_MRZ_PARSER = importlib.util.find_spec("passport_ocr.mrz") is not None and importlib.util.find_spec(
     "passport_ocr.mrz.read"
@@ -42,15 +43,6 @@ def frames(*columns: str, confidence: float = 0.9) -> np.ndarray:
     for t, ch in enumerate(columns):
         probs[t, 0 if ch == "-" else 1 + MRZ_ALPHABET.index(ch)] = confidence
     return probs / probs.sum(axis=1, keepdims=True)
-
-
-def edit_distance(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
 
 
 # --- CTC decoding ---------------------------------------------------------------------

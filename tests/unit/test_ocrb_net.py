@@ -9,6 +9,7 @@ from passport_ocr.engines.local import LocalEngine, crop_line, looks_upside_down
 from passport_ocr.engines.ocrb_net import MODEL_FILE, NET_HEIGHT, NET_STRIDE, OcrbNet, frames_of, pad_batch, to_net_input
 from passport_ocr.engines.recognizer import INPUT_HEIGHT, MRZ_ALPHABET, ctc_decode
 from passport_ocr.imaging.locate import locate_zones, refine_zone
+from support.text import edit_distance
 
 
 def test_a_crop_is_scaled_to_the_net_height_keeping_its_shape():
@@ -62,16 +63,8 @@ def test_the_net_reads_real_specimens_close_to_their_truth(net, real_samples_dir
         probs = net.frame_probs(crops)
         assert all(p.shape[1] == 1 + len(MRZ_ALPHABET) and np.allclose(p.sum(axis=1), 1, atol=1e-4) for p in probs)
         read = ["".join(c.char for c in ctc_decode(p)) for p in probs]
-        errors = sum(_edit_distance(a, b) for a, b in zip(read, row["mrz"]))
+        errors = sum(edit_distance(a, b) for a, b in zip(read, row["mrz"]))
         assert errors <= 4, (row["file"], read)
         exact += read == row["mrz"]
     assert exact >= len(real_truth) - 3
 
-
-def _edit_distance(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        previous, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
-    return row[-1]
