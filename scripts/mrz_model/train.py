@@ -53,8 +53,7 @@ class OcrbNet(nn.Module):
 
 def augment(crop: np.ndarray, rng: random.Random) -> np.ndarray:
     """Variation the generator does not give: character width, stroke weight, a little shift,
-    blur, lost resolution, camera motion, 1-bit scans, contrast and noise (real OCR-B print and
-    its captures differ in all of them)."""
+    blur, contrast and noise (real OCR-B print differs in all of them)."""
     from PIL import Image, ImageFilter
 
     image = Image.fromarray(crop)
@@ -64,20 +63,7 @@ def augment(crop: np.ndarray, rng: random.Random) -> np.ndarray:
         image = image.filter(ImageFilter.MinFilter(3) if rng.random() < 0.5 else ImageFilter.MaxFilter(3))
     if rng.random() < 0.3:
         image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 2.0)))
-    if rng.random() < 0.15:
-        # Resolution lost and interpolated back (a small image enlarged).
-        factor = rng.uniform(0.4, 0.7)
-        small = image.resize((max(8, round(image.width * factor)), max(8, round(h * factor))), Image.BILINEAR)
-        image = small.resize(image.size, Image.BILINEAR)
     array = np.asarray(image, dtype=np.float32)
-    if rng.random() < 0.1:
-        # Camera motion: a horizontal smear of up to a third of a character.
-        length = rng.randint(2, 6)
-        array = np.mean([np.roll(array, k, axis=1) for k in range(length)], axis=0)
-    if rng.random() < 0.1:
-        # A 1-bit scan or fax: cut somewhere between ink and paper.
-        low, high = np.percentile(array, [5, 95])
-        array = np.where(array < low + (high - low) * rng.uniform(0.35, 0.65), low, high)
     shift = rng.randint(-3, 3)
     array = np.roll(array, shift, axis=0)
     if rng.random() < 0.5:
