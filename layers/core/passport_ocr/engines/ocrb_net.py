@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .sessions import new_session
 
 MODEL_FILE = Path(__file__).resolve().parent / "onnx" / "ocrb_mrz.onnx"
 NET_HEIGHT = 32
@@ -79,18 +80,12 @@ class OcrbNet:
         return self._session is not None
 
     def load(self) -> None:
-        import onnxruntime as ort
-
         with self._lock:
             if self._session is not None:
                 return
             if not self.model_path.exists():
                 raise FileNotFoundError(f"MRZ model not found: {self.model_path}")
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            self._session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
+            self._session = new_session(self.model_path, self.threads)
 
     def frame_probs(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Line crops -> per-line (T, 1 + 37) probabilities over blank + MRZ_ALPHABET."""
@@ -103,5 +98,3 @@ class OcrbNet:
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
         return [p[:, : frames_of(x.shape[1])].T.copy() for p, x in zip(probs, inputs)]
-
-

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ocr_types import OcrChar, OcrLine
+from .sessions import new_session
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 REC_MODEL_FILE = "PP-OCRv6_rec_small.onnx"
@@ -145,18 +146,12 @@ class RecognitionModel:
         return self._session is not None
 
     def load(self) -> None:
-        import onnxruntime as ort
-
         if not self.model_path.exists():
             raise FileNotFoundError(f"recognition model not found: {self.model_path}")
         with self._lock:
             if self._session is not None:
                 return
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
+            session = new_session(self.model_path, self.threads)
             self._characters = session.get_modelmeta().custom_metadata_map["character"].splitlines()
             self._input_name = session.get_inputs()[0].name
             self._session = session

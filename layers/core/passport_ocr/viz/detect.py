@@ -15,7 +15,8 @@ import numpy as np
 from PIL import Image
 
 from ..imaging.morphology import label_runs, run_bounds
-from .models import model_path, new_session
+from ..engines.sessions import new_session
+from .models import model_path
 
 # The detector quantized to 8-bit integers by scripts/quantize_detector.py, shipped with the
 # package: several times cheaper on one core than the float model, for the same boxes within

@@ -1,11 +1,9 @@
-"""Where the PP-OCRv6 ONNX models live and how a session is opened (threads set explicitly)."""
+"""Where the PP-OCRv6 ONNX models live (engines.sessions opens them)."""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-
-import onnxruntime as ort
 
 _MODEL_FILES = {"det": "PP-OCRv6_det_small.onnx", "rec": "PP-OCRv6_rec_small.onnx"}
 
@@ -19,10 +17,3 @@ def model_path(kind: str, model_dir: str | None = None) -> Path:
         raise FileNotFoundError("the rapidocr package (for its ONNX models) is not installed")
     return Path(list(spec.submodule_search_locations)[0]) / "models" / _MODEL_FILES[kind]
 
-
-def new_session(path: Path, threads: int) -> ort.InferenceSession:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
