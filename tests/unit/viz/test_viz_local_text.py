@@ -156,3 +156,47 @@ def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
     lines = reader.page_text(image, geometry, "TD3")
     assert [line.text for line in lines] == ["/ Autho", "EMBASSY OF THE REPUBLIC OF CHINA"]
     assert read_printed_fields(lines, {})["authority"].value == "EMBASSY OF THE REPUBLIC OF CHINA"
+
+
+def test_values_read_in_part_are_read_whole_when_no_label_names_the_place_or_authority():
+    # Labels too small to read: the field order may still place a value (viz.order), which
+    # must then be whole ('WOJEWODA' is not the authority 'WOJEWODA MAZOWIECKI').
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    value = (452.0, 345.0, 1100.0, 389.0)
+    image = Image.new("RGB", (1600, 1200), "white")
+    draw = ImageDraw.Draw(image)
+    dx, dy = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
+    for a, b in ((455, 600), (625, 700), (720, 1090)):
+        draw.rectangle((a + dx, value[1] + 10 + dy, b + dx, value[3] - 10 + dy), fill="black")
+
+    class _Once:
+        def __init__(self):
+            self.calls = 0
+
+        def detect(self, image, max_side=960):
+            self.calls += 1
+            return [(*value, 0.9)] if self.calls == 1 else []
+
+    class _CutOrWhole:
+        def __init__(self):
+            self.whole_reads = 0
+
+        def read(self, crops, squeeze=1.0, spot_labels=False):
+            self.whole_reads += sum(crop.width > 400 for crop in crops)
+            return [
+                OcrLine(text="WOJEWODA MAZOWIECKI" if crop.width > 400 else "WOJEWODA", confidence=0.95)
+                for crop in crops
+            ]
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _Once(), _CutOrWhole(), PageTextParams()
+    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+    lines = reader.page_text(image, geometry, "TD3")
+    assert [line.text for line in lines] == ["WOJEWODA MAZOWIECKI"]
+    assert reader.recognizer.whole_reads == 1
+    # Asked only for fields the page gives without the order (no place, no authority), the
+    # value is left in part.
+    reader.detector = _Once()
+    lines = reader.page_text(image, geometry, "TD3", frozenset({"date_of_issue"}))
+    assert [line.text for line in lines] == ["WOJEWODA"]

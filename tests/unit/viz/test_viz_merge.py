@@ -181,3 +181,14 @@ def test_print_only_value_read_with_little_confidence_is_given_but_flagged():
 def test_print_only_value_read_with_confidence_is_not_flagged():
     rec = merge_printed(record(), {"authority": printed("authority", "PASSPORT OFFICE", 0.95)})
     assert not rec.warnings and rec.status == "extracted"
+
+
+def test_a_place_found_without_its_label_is_given_for_review():
+    unlabelled = PrintedValue("place_of_birth", "ZENITH", 0.57, "ZENITH", labelled=False)
+    rec = merge_printed(record(), {"place_of_birth": unlabelled})
+    assert rec.fields["place_of_birth"] == "ZENITH"
+    warning = next(w for w in rec.warnings if w.field == "place_of_birth")
+    assert (warning.code, warning.severity) == ("viz_unlabelled", "error")
+    # Found under its label with the same confidence, it is only low-confidence.
+    rec = merge_printed(record(), {"place_of_birth": printed("place_of_birth", "ZENITH", 0.57)})
+    assert [w.code for w in rec.warnings if w.field == "place_of_birth"] == ["low_confidence"]

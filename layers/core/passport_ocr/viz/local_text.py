@@ -20,7 +20,7 @@ from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextDetector, detector_model, prepare_detector_input
 from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
-from .labels import starts_with_label
+from .labels import cut_word_fields, find_labels, starts_with_label
 from .read import read_printed_fields
 from .recognize import TextRecognizer
 from .value_boxes import WANTED_FIELDS, could_be_value_of, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
@@ -185,6 +185,16 @@ class LocalPageText:
             found = self._search_labels(page, page_char, found, unread, wanted)
             new_labels = [line for line in found if id(line) not in before]
             found = self._read_under_new_labels(page, new_labels, found, full_boxes, lines)
+        if _missing(found, wanted):
+            # Still no label names them: read.py may place them by the field order
+            # (viz.order), which needs the values whole ('WOJEWODA' is not the authority
+            # 'WOJEWODA MAZOWIECKI').
+            kept = {id(line) for line in found}
+            cut = [
+                i for i, line in lines.items()
+                if id(line) in kept and line.box[2] < full_boxes[i][2] and not _reads_as_label(line.text)
+            ]
+            found = self._reread_whole(page, cut, found, full_boxes, lines)
         clock.lap("label_search")
         return found
 
@@ -201,10 +211,16 @@ class LocalPageText:
             if id(line) in kept and line.box[2] < full_boxes[i][2]
             and any(label.box is not None and could_be_value_of(label.box, full_boxes[i]) for label in labels)
         ]
-        if not again:
+        return self._reread_whole(page, again, found, full_boxes, lines)
+
+    def _reread_whole(
+        self, page: Image.Image, indices: list[int], found: list[OcrLine], full_boxes: list[Box], lines: dict[int, OcrLine]
+    ) -> list[OcrLine]:
+        """`found` with the lines of boxes `indices` (read in part) read whole in their place."""
+        if not indices:
             return found
-        cut = {id(lines[i]): i for i in again}
-        self._read_whole(page, again, full_boxes, lines)
+        cut = {id(lines[i]): i for i in indices}
+        self._read_whole(page, indices, full_boxes, lines)
         return [lines[cut[id(line)]] if id(line) in cut else line for line in found]
 
     def _read_whole(self, page: Image.Image, indices: list[int], full_boxes: list[Box], lines: dict[int, OcrLine]) -> None:
@@ -284,6 +300,11 @@ def _missing(lines: list[OcrLine], wanted: frozenset[str]) -> set[str]:
     """The wanted places and authorities read.py finds no value for in `lines` (as the VIZ
     stage will read them, less the MRZ, which only settles names and dates)."""
     return (LABEL_ONLY_FIELDS & wanted) - set(read_printed_fields(lines, {}))
+
+
+def _reads_as_label(text: str) -> bool:
+    """Whether a line read in part reads as a label, whole or cut inside its word ('/ Autho')."""
+    return starts_with_label(text) or bool(find_labels(text)) or bool(cut_word_fields(text))
 
 
 def _first_part(page: Image.Image, box: Box, aspect: float) -> Box:

@@ -89,7 +89,16 @@ def merge_printed(record: Record, printed: dict[str, PrintedValue]) -> Record:
         if value is not None:
             record.fields[field] = value.value
             record.confidence[field] = round(value.confidence, 4)
-            if value.confidence < REVIEW_PRINT_BELOW[field]:
+            if not value.labelled and field != "date_of_issue":
+                # (An unlabelled date of issue is vouched for by the validity period instead.)
+                record.warn(
+                    "viz_unlabelled",
+                    f"the printed {field.replace('_', ' ')} {value.text.strip()!r} was found by its place on the"
+                    " page: its label could not be read",
+                    field,
+                    "error",
+                )
+            elif value.confidence < REVIEW_PRINT_BELOW[field]:
                 record.warn(
                     "low_confidence",
                     f"the printed {field.replace('_', ' ')} was read as {value.text.strip()!r} with little confidence",

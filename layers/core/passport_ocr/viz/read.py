@@ -16,6 +16,7 @@ from datetime import date
 from ..ocr_types import OcrChar, OcrLine
 from .alphabets import page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
+from .order import place_by_order
 from .translit import mrz_spellings
 from .labels import (
     GUESS_SCORE_FACTOR,
@@ -49,6 +50,9 @@ IRREGULAR_VALIDITY_CONFIDENCE = 0.45
 # An issue date found without a label is worth at most this much of its reading's
 # confidence: the date order and the validity period attribute it, not the page.
 UNLABELLED_ISSUE_SCORE = 0.6
+# A place of birth or an authority found by the field order alone (viz.order: its label
+# unreadable) is worth at most this much of its reading's confidence, and always reviewed.
+UNLABELLED_PLACE_SCORE = 0.6
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -488,7 +492,24 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
 
     _split_full_name(found)
     _attribute_dates(dates, prepared, mrz_fields, found)
+    _place_unlabelled(prepared, mrz_fields, found)
     return found
+
+
+def _place_unlabelled(lines: list[_Line], mrz_fields: dict, found: dict[str, PrintedValue]) -> None:
+    """The place of birth and authority no label gave, from their place in the field order."""
+    issued = found.get("date_of_issue")
+    taken = {value.value for value in found.values()}
+    placed = place_by_order(
+        lines, mrz_fields, issued.value if issued else None, frozenset(GUESSABLE_FIELDS) - set(found),
+        lambda text: _reads_as_mrz_value(text, mrz_fields),
+    )
+    for field, index in placed.items():
+        line = lines[index]
+        value = clean_text(line.text)
+        if value and value not in taken:
+            confidence = UNLABELLED_PLACE_SCORE * line.confidence_of()
+            found[field] = PrintedValue(field, value, confidence, line.text, labelled=False)
 
 
 def _split_full_name(found: dict[str, PrintedValue]) -> None:
