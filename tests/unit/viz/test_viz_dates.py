@@ -80,3 +80,17 @@ def test_month_names_fold_case_and_accents():
     assert month_number("Février") == 2
     assert month_number("März") == 3
     assert month_number("xyz") is None
+
+
+@pytest.mark.parametrize(
+    "text, day, month, year",
+    [("21 0CT 2017", 21, 10, 2017), ("29 N0V 22", 29, 11, 22), ("12 AU6 2012", 12, 8, 2012), ("3 FE8 2001", 3, 2, 2001), ("12 JU1 2010", 12, 7, 2010)],
+)
+def test_a_month_name_with_letters_misread_as_digits(text, day, month, year):
+    # A rough print's 'O' read '0', 'G' read '6': a month name holds no digit.
+    assert [(d.day, d.month, d.year) for d in find_dates(text)] == [(day, month, year)]
+
+
+@pytest.mark.parametrize("text", ["12 000 2017", "21 A0 2025", "12 N00 2017", "05 M1 2012"])
+def test_digits_alone_or_naming_no_single_month_are_no_month(text):
+    assert find_dates(text) == []

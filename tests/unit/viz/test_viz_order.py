@@ -114,3 +114,18 @@ def test_reading_order_is_rows_top_to_bottom_then_left_to_right():
     lines = page(("b", 300, 12, 400, 40), ("a", 10, 10, 100, 40), ("c", 10, 60, 100, 90))
     assert [i for _, i in reading_order(lines)] == [1, 0, 2]
     assert [row for row, _ in reading_order(lines)] == [0, 0, 1]
+
+
+def test_without_a_readable_issue_date_only_the_place_of_birth_is_placed():
+    # '17 NOV 2024' misread past parsing: the place of birth is still the first value before
+    # the next date-like line, but what follows it cannot be told from the expiry's row.
+    lines = [
+        OcrLine.plain("a p2024", 0.95, box=line.box) if line.text == "17 NOV 2024" else line for line in WORN_PASSPORT
+    ]
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert "date_of_issue" not in found
+    assert found["place_of_birth"].value == "Århus"
+    assert "authority" not in found
+    # With nothing date-like after it, a lone value could be a card's authority: not placed.
+    lines = [line for line in lines if line.text not in ("a p2024", "16 NOV 2034", "Polisen")]
+    assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)

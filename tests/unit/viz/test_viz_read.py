@@ -155,6 +155,19 @@ def test_issue_date_before_a_birth_date_of_uncertain_century_is_kept():
     assert found["date_of_issue"].value == "2018-12-19"
 
 
+def test_a_printed_four_digit_birth_year_lets_an_unlabelled_issue_date_precede_the_mrz_guess():
+    # The MRZ guessed born 2025 for '250525'; the page prints 1925, so a date of issue in 2021
+    # a whole ten years before expiry is no doubt, labels or not.
+    lines = page(("25.05.1925", 10, 10, 150, 30), ("23.09.2021", 10, 60, 150, 80), ("23.09.2031", 10, 110, 150, 130))
+    fields = {"date_of_birth": "2025-05-25", "date_of_expiry": "2031-09-23"}
+    found = read_printed_fields(lines, fields)
+    assert found["date_of_issue"].value == "2021-09-23"
+    assert found["date_of_birth"].value == "1925-05-25"
+    # Printed with two digits the century stays unknown, and the date is not taken unlabelled.
+    lines = page(("25.05.25", 10, 10, 150, 30), ("23.09.2021", 10, 60, 150, 80), ("23.09.2031", 10, 110, 150, 130))
+    assert "date_of_issue" not in read_printed_fields(lines, fields)
+
+
 def test_value_in_two_languages_keeps_spaced_slash():
     lines = page(("Authority", 10, 10, 200, 30), ("Poliisi/ Polisen", 10, 32, 200, 52))
     assert read_printed_fields(lines, {})["authority"].value == "Poliisi / Polisen"

@@ -81,9 +81,21 @@ def _month_lookup() -> dict[str, int]:
 MONTHS: dict[str, int] = _month_lookup()
 
 
+# Digits a recogniser reads for the letters of a month name on a rough print ('0CT', 'N0V',
+# 'AU6', 'FE8'): a month word holds no digit, so each stands for the letters it resembles.
+_DIGIT_LETTERS = {"0": "o", "1": "il", "5": "s", "6": "g", "8": "b"}
+
+
 def month_number(word: str) -> int | None:
-    """1-12 for a month name or abbreviation in any language of the table, else None."""
-    return MONTHS.get(fold(word).strip(".").replace("0", "o"))
+    """1-12 for a month name or abbreviation in any language of the table, else None; digits
+    in the word are read as the letters they resemble (_DIGIT_LETTERS) when that names one
+    month only."""
+    folded = fold(word).strip(".")
+    spellings = [""]
+    for char in folded:
+        spellings = [s + letter for s in spellings for letter in _DIGIT_LETTERS.get(char, char)]
+    months = {MONTHS[spelling] for spelling in spellings if spelling in MONTHS}
+    return months.pop() if len(months) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -109,7 +121,9 @@ class PrintedDate:
         return out
 
 
-_MONTH_WORD = r"[^\W\d_]{3,10}\.?"
+# Three to ten letters, at least two of them read as letters (the others may be digits of
+# _DIGIT_LETTERS, misread letters).
+_MONTH_WORD = r"(?=(?:[01568]*[^\W\d_]){2})(?:[^\W\d_]|[01568]){3,10}\.?"
 _MONTH_GROUP = rf"{_MONTH_WORD}(?:\s*[/|]\s*{_MONTH_WORD})*"
 _YEAR = r"\d{4}|\d{2}"
 _SEP = r"\s*[\s.\-/,]?\s*"

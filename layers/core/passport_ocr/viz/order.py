@@ -100,24 +100,23 @@ def _is_value_candidate(line: PageLine, value_height: float, mrz_values: set[str
 def place_by_order(
     lines: Sequence[PageLine],
     mrz_fields: dict,
-    issue_date: str | None,
+    issue_text: str | None,
     wanted: frozenset[str],
     reads_as_name: Callable[[str], bool],
 ) -> dict[str, int]:
     """The index in `lines` of the place of birth and of the authority, for those of `wanted`
     (fields the labels did not give), found by the field order; {} when the date of birth
-    (matched to the MRZ's) cannot anchor it. `issue_date` is the date of issue found (ISO),
-    if any; `reads_as_name` tells a line that spells the holder's MRZ name."""
+    (matched to the MRZ's) cannot anchor it. `issue_text` is the date of issue as printed
+    (the text it was read from), if one was found; `reads_as_name` tells a line that spells the holder's MRZ name."""
     birth = _iso(mrz_fields.get("date_of_birth"))
     expiry = _iso(mrz_fields.get("date_of_expiry"))
-    issued = _iso(issue_date)
     if not wanted or birth is None or str(mrz_fields.get("document_type") or "").startswith("V"):
         return {}  # visas print neither a place of birth nor an authority
     order = reading_order(lines)
     birth_at = [k for k, (_, i) in enumerate(order) if _dated(lines[i].text, birth, whole_year=False)]
     if not birth_at:
         return {}
-    issue_at = [k for k, (_, i) in enumerate(order) if _dated(lines[i].text, issued, whole_year=True)]
+    issue_at = [k for k, (_, i) in enumerate(order) if issue_text and issue_text in lines[i].text]
     dated = [i for _, i in order if _dated(lines[i].text, birth, whole_year=False) or _dated(lines[i].text, expiry, whole_year=True)]
     value_height = median(lines[i].height for i in dated)
     mrz_values = {
@@ -137,11 +136,20 @@ def place_by_order(
             chosen["place_of_birth"] = order[before[-1]][1]
         if after and "authority" in wanted:
             chosen["authority"] = order[after[0]][1]
-    elif candidates and "place_of_birth" in wanted:
-        # Without the date of issue only the first value after the birth date is placed:
-        # the place of birth precedes every other candidate in both orders.
-        chosen["place_of_birth"] = order[candidates[0]][1]
+    elif "place_of_birth" in wanted:
+        # Without the date of issue only the first value between the birth date and the
+        # next date (of issue or expiry, however misread) is placed: in both orders the
+        # place of birth comes first there (a card's authority follows its dates).
+        dated_after = [k for k, (row, i) in enumerate(order) if row > birth_row and _looks_dated(lines[i].text)]
+        before = [k for k in candidates if dated_after and k < dated_after[0]]
+        if before:
+            chosen["place_of_birth"] = order[before[0]][1]
     return chosen
+
+
+def _looks_dated(text: str) -> bool:
+    """Whether `text` reads as a date, or holds a year of one misread past parsing ('a p2019')."""
+    return bool(find_dates(text)) or re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text) is not None
 
 
 def _iso(value: str | None) -> date | None:

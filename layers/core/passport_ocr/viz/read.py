@@ -501,7 +501,7 @@ def _place_unlabelled(lines: list[_Line], mrz_fields: dict, found: dict[str, Pri
     issued = found.get("date_of_issue")
     taken = {value.value for value in found.values()}
     placed = place_by_order(
-        lines, mrz_fields, issued.value if issued else None, frozenset(GUESSABLE_FIELDS) - set(found),
+        lines, mrz_fields, issued.text.strip() if issued else None, frozenset(GUESSABLE_FIELDS) - set(found),
         lambda text: _reads_as_mrz_value(text, mrz_fields),
     )
     for field, index in placed.items():
@@ -564,6 +564,13 @@ def _attribute_dates(
 
     if "date_of_issue" in found:
         return
+    # A printed four-digit birth year settles the century the MRZ could only guess: an issue
+    # date before the MRZ's guess is then no doubt.
+    printed_birth = found.get("date_of_birth")
+    if birth and printed_birth is not None and printed_birth.four_digit_year:
+        printed_year = int(printed_birth.value[:4])
+        if printed_year in (birth.year, birth.year - 100):  # '7953.05.29' settles nothing
+            birth = date.fromisoformat(printed_birth.value)
     # No labelled issue date: the one unlabelled date a validity period before expiry (read
     # as printed or with one unsure digit changed, as a labelled one).
     plausible = []
