@@ -342,3 +342,20 @@ def test_a_label_spotted_from_the_frames_names_the_larger_value_under_it_unsurel
     # Spotted above a date, it names nothing: a place holds no date.
     date = OcrLine.plain("12.05.2025", 0.99, box=(775.0, 507.0, 945.0, 555.0))
     assert "place_of_birth" not in read_printed_fields([label, date], MRZ_FIELDS)
+
+
+def test_a_month_name_whose_accent_is_unsure_leaves_the_date_sure():
+    # 'AOÛT' read 'AOÚT' at 0.5 with 'Û' at 0.45: the letter is surely a U, and the month is
+    # August whatever its mark.
+    text = "05 AOÚT/AUG 2024"
+    chars = [OcrChar(c, 0.5, [("Û", 0.45)]) if c == "Ú" else OcrChar(c, 0.99) for c in text]
+    value = OcrLine(text=text, chars=chars, box=(10, 32, 250, 52), confidence=0.9)
+    lines = [OcrLine.plain("Date of issue", 0.99, box=(10, 10, 200, 30)), value]
+    found = read_printed_fields(lines, {"issuing_country": "FRA", "date_of_birth": "1974-08-12", "date_of_expiry": "2034-08-04"})
+    assert found["date_of_issue"].value == "2024-08-05"
+    assert found["date_of_issue"].confidence > 0.9
+    # A digit read unsurely still makes the date unsure.
+    chars = [OcrChar("5", 0.3, [("3", 0.25)]) if i == 1 else c for i, c in enumerate(chars)]
+    value = OcrLine(text=text, chars=chars, box=(10, 32, 250, 52), confidence=0.9)
+    found = read_printed_fields([lines[0], value], {"issuing_country": "FRA", "date_of_birth": "1974-08-12", "date_of_expiry": "2034-08-04"})
+    assert found["date_of_issue"].confidence < 0.5

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..ocr_types import OcrChar, OcrLine
-from .alphabets import page_alphabet, restrict_line
+from .alphabets import base_letter, page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
 from .order import place_by_order
 from .translit import mrz_spellings
@@ -105,12 +105,21 @@ class _Line:
     # probabilities (DIGIT_RUNNER_UP).
     digit_runners_up: tuple[tuple[tuple[str, float], ...], ...] = ()
     spotted_label: tuple[str, float] | None = None  # OcrLine.spotted_label
+    # Per character of `text`: how sure its reading is, marks aside (_base_confidences).
+    base_confidences: list[float] | None = None
 
     def confidence_of(self, start: int = 0, end: int | None = None) -> float:
         """How sure the reading of text[start:end] is: its least sure letter or digit. A
         misread national letter ('KOBENHAVN' for 'KØBENHAVN') is one unsure character in an
         otherwise sure line, which an average would hide; spaces do not count."""
         sure = [c for ch, c in zip(self.text[start:end], self.char_confidences[start:end]) if not ch.isspace()]
+        return min(sure, default=0.0)
+
+    def date_confidence_of(self, start: int, end: int) -> float:
+        """How sure the reading of a date in text[start:end] is: as confidence_of, with its
+        letters (a month name's) as sure as their base letters, whatever their marks."""
+        confidences = self.base_confidences or self.char_confidences
+        sure = [c for ch, c in zip(self.text[start:end], confidences[start:end]) if not ch.isspace()]
         return min(sure, default=0.0)
 
     @property
@@ -151,15 +160,16 @@ class _Segment:
 def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
     # The issuing country's languages bound the letters the page can hold (alphabets.py).
     alphabet = page_alphabet(mrz_fields.get("issuing_country"))
-    lines = [restrict_line(line, alphabet) for line in lines]
     boxed = []
-    for i, line in enumerate(lines):
+    for i, read in enumerate(lines):
+        line = restrict_line(read, alphabet)
         # Lines without a box (engines that give none) are laid out one under the other.
         box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
-        boxed.append((line.text, box, _char_confidences(line), _digit_runners_up(line), line.spotted_label))
+        per_char = (_char_confidences(line), _base_confidences(read, line), _digit_runners_up(line))
+        boxed.append((line.text, box, per_char, line.spotted_label))
     prepared = [
-        _Line(text, box, list(confidences), find_labels(text), label_coverage(text), runners_up, spotted)
-        for text, box, confidences, runners_up, spotted in _join_split_lines(boxed)
+        _Line(text, box, list(confidences), find_labels(text), label_coverage(text), runners_up, spotted, list(bases))
+        for text, box, (confidences, bases, runners_up), spotted in _join_split_lines(boxed)
     ]
     # Small faint labels are often misread past matching word by word; one that sits where a
     # label does, just above a larger line it could name, is matched as a whole instead.
@@ -204,6 +214,24 @@ def _char_confidences(line: OcrLine) -> tuple[float, ...]:
     return tuple(c.confidence for c in chars)
 
 
+def _base_confidences(read: OcrLine, line: OcrLine) -> tuple[float, ...]:
+    """Per character of `line.text` (the restricted reading of `read`), how sure the
+    recogniser was of the letter whatever its marks: the probability of the read letter and
+    of its runners-up of the same base ('Ú' 0.5 and 'Û' 0.45 are a sure 'U'). Dates need no
+    more: a month name's accents never change the month."""
+    chars = _spelling_chars(read)
+    if chars is None or len(read.text) != len(line.text):
+        return _char_confidences(line)
+    sure = []
+    for char in chars:
+        if not char.char.isalpha():
+            sure.append(char.confidence)
+            continue
+        base = base_letter(char.char)
+        sure.append(min(1.0, char.confidence + sum(p for a, p in char.alternatives if a.isalpha() and base_letter(a) == base)))
+    return tuple(sure)
+
+
 def _digit_runners_up(line: OcrLine) -> tuple[tuple[tuple[str, float], ...], ...]:
     """Per character of `line.text`, the digits other than the one read that the recogniser
     gave at least DIGIT_RUNNER_UP there, with their probabilities (none when the characters
@@ -239,28 +267,31 @@ def _is_larger_line_below(label: _Line, other: _Line, ratio: float) -> bool:
     )
 
 
+# What a joining space adds to each per-character sequence of _join_split_lines.
+_SPACE_ITEMS = (1.0, 1.0, ())
+
+
 def _join_split_lines(lines: list[tuple]) -> list[tuple]:
     """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14').
-    Pieces are (text, box, per-character confidences, per-character digit runners-up, spotted
-    label)."""
+    Pieces are (text, box, per-character sequences, spotted label); the per-character
+    sequences (confidences, base-letter confidences, digit runners-up) get one item for the
+    joining space."""
     pieces = sorted(lines, key=lambda item: item[1][0])
     joined: list[tuple] = []
-    for text, box, confidences, runners_up, spotted in pieces:
+    for text, box, per_char, spotted in pieces:
         height = box[3] - box[1]
-        for k, (other_text, other_box, other_confidences, other_runners_up, other_spotted) in enumerate(joined):
+        for k, (other_text, other_box, other_per_char, other_spotted) in enumerate(joined):
             other_height = other_box[3] - other_box[1]
             overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
             gap = box[0] - other_box[2]
             same_row = overlap >= _SAME_ROW_OVERLAP * min(height, other_height)
             if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
-                joined[k] = (
-                    f"{other_text} {text}", merged_box, other_confidences + (1.0,) + confidences,
-                    other_runners_up + ((),) + runners_up, other_spotted or spotted,
-                )
+                merged = tuple(a + (space,) + b for a, b, space in zip(other_per_char, per_char, _SPACE_ITEMS))
+                joined[k] = (f"{other_text} {text}", merged_box, merged, other_spotted or spotted)
                 break
         else:
-            joined.append((text, box, confidences, runners_up, spotted))
+            joined.append((text, box, per_char, spotted))
     return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
 
 
@@ -403,7 +434,7 @@ def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) ->
     years, when the date as read does not and exactly one such reading does; with how sure
     the reading's characters are (its least sure one, the changed digit at the probability the
     recogniser gave it: below a half, so the field is still reviewed)."""
-    confidence = line.confidence_of(printed.start, printed.end)
+    confidence = line.date_confidence_of(printed.start, printed.end)
     if expiry is None or not line.digit_runners_up or any(_exact_validity(d, expiry) for d in printed.candidates()):
         return printed, confidence
     fitting = []
@@ -535,7 +566,7 @@ def _attribute_dates(
     for index, printed, group in dates:
         text = lines[index].text[printed.start : printed.end]
         candidates = printed.candidates()
-        line_confidence = lines[index].confidence_of(printed.start, printed.end)
+        line_confidence = lines[index].date_confidence_of(printed.start, printed.end)
         # Equal to an MRZ date: that is what it is, whatever the label reading says. The birth
         # date matches whatever its century: the MRZ only knows two digits of the year.
         matched = None
