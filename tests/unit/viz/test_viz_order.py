@@ -129,3 +129,26 @@ def test_without_a_readable_issue_date_only_the_place_of_birth_is_placed():
     # With nothing date-like after it, a lone value could be a card's authority: not placed.
     lines = [line for line in lines if line.text not in ("a p2024", "16 NOV 2034", "Polisen")]
     assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_a_birth_date_misread_in_its_month_still_anchors_the_order():
+    lines = [OcrLine.plain("25 y 1998", 0.95, box=line.box) if line.text == "25 MAY 1998" else line for line in WORN_PASSPORT]
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["place_of_birth"].value == "Århus"
+    assert found["authority"].value == "Polisen"
+    # A day or a year that is not the MRZ's is no anchor.
+    lines = [OcrLine.plain("26 y 1998", 0.95, box=line.box) if line.text == "25 MAY 1998" else line for line in WORN_PASSPORT]
+    assert "place_of_birth" not in read_printed_fields(lines, MRZ_FIELDS)
+
+
+def test_a_value_loosely_like_a_label_is_placed_but_a_misread_date_label_is_not():
+    # 'PASSPORT CANADA' resembles 'Passport No.' and 'LEEDS' 'Sexe'; both are values. A line
+    # as high as the values that reads loosely as 'Date of issue' is that label, misread.
+    lines = [
+        OcrLine.plain({"Århus": "LEEDS", "Polisen": "PASSPORT CANADA"}.get(line.text, line.text), 0.95, box=line.box)
+        for line in WORN_PASSPORT
+    ]
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert (found["place_of_birth"].value, found["authority"].value) == ("LEEDS", "PASSPORT CANADA")
+    lines = lines + page(("9. Dae ol isue", 800, 701, 1060, 780))
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "LEEDS"

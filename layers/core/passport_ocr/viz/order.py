@@ -31,8 +31,16 @@ MIN_VALUE_HEIGHT = 0.8
 # (a personal number, a signature's scrawl or a speck read as 'A' are not places).
 MIN_LETTERS = 3
 MIN_LETTER_SHARE = 0.6
-# A line mostly made of label words is a label, never a value.
+# A line mostly made of label words is a label, never a value; so is one that reads as a
+# whole label this closely (labels.guess_label's score). A looser likeness proves nothing:
+# 'LEEDS' scores 0.53 against 'Sexe', 'PASSPORT CANADA' 0.63 against 'Passport No.'; the
+# height bound keeps out the misread labels it lets through.
 MAX_LABEL_COVERAGE = 0.3
+LABEL_GUESS_SCORE = 0.65
+# A line that reads even loosely as a date's label ('Dáe dvrán / Dáte o epry') is one: no
+# place or authority is spelt like 'Date of ...' in any language of the label table.
+DATE_LABEL_GUESS_SCORE = 0.56
+_DATE_LABELS = frozenset({"date_of_birth", "date_of_issue", "date_of_expiry"})
 # Two lines overlapping this much vertically are on one row of the page.
 SAME_ROW_OVERLAP = 0.5
 
@@ -79,6 +87,16 @@ def _dated(text: str, day: date | None, *, whole_year: bool) -> bool:
     return False
 
 
+def _prints_birth(text: str, birth: date) -> bool:
+    """Whether `text` is the birth date as printed, or as misread past parsing with its day
+    and year intact ('27 y 1946' for '27 JAN 1946'): an anchor needs no month."""
+    if _dated(text, birth, whole_year=False):
+        return True
+    numbers = re.findall(r"\d+", text)
+    years = (str(birth.year), f"{birth.year % 100:02d}")
+    return 2 <= len(numbers) <= 3 and int(numbers[0]) == birth.day and numbers[-1] in years
+
+
 def _letters(text: str) -> int:
     return sum(1 for c in text if c.isalpha())
 
@@ -89,7 +107,12 @@ def _is_value_candidate(line: PageLine, value_height: float, mrz_values: set[str
     letters = _letters(text)
     if letters < MIN_LETTERS or letters < MIN_LETTER_SHARE * len(visible):
         return False
-    if line.labels or line.coverage > MAX_LABEL_COVERAGE or is_label_text(text) or guess_label(text) is not None:
+    if line.labels or line.coverage > MAX_LABEL_COVERAGE or is_label_text(text):
+        return False
+    guessed = guess_label(text)
+    if guessed is not None and (
+        guessed.score >= LABEL_GUESS_SCORE or guessed.field in _DATE_LABELS and guessed.score >= DATE_LABEL_GUESS_SCORE
+    ):
         return False
     if find_dates(text) or line.height < MIN_VALUE_HEIGHT * value_height:
         return False
@@ -113,7 +136,7 @@ def place_by_order(
     if not wanted or birth is None or str(mrz_fields.get("document_type") or "").startswith("V"):
         return {}  # visas print neither a place of birth nor an authority
     order = reading_order(lines)
-    birth_at = [k for k, (_, i) in enumerate(order) if _dated(lines[i].text, birth, whole_year=False)]
+    birth_at = [k for k, (_, i) in enumerate(order) if _prints_birth(lines[i].text, birth)]
     if not birth_at:
         return {}
     issue_at = [k for k, (_, i) in enumerate(order) if issue_text and issue_text in lines[i].text]
