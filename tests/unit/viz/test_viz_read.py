@@ -359,3 +359,34 @@ def test_a_month_name_whose_accent_is_unsure_leaves_the_date_sure():
     value = OcrLine(text=text, chars=chars, box=(10, 32, 250, 52), confidence=0.9)
     found = read_printed_fields([lines[0], value], {"issuing_country": "FRA", "date_of_birth": "1974-08-12", "date_of_expiry": "2034-08-04"})
     assert found["date_of_issue"].confidence < 0.5
+
+
+# A card whose small labels came out cut or not at all: the names under them read right.
+CUT_LABEL_CARD = page(
+    ("1. Document No", 40, 40, 200, 60),
+    ("2. Sumame", 40, 80, 160, 100),
+    ("CHATTOPADHYAY", 40, 102, 330, 140),
+    ("3. Given nar", 40, 150, 190, 170),
+    ("AISHWARYA VENKATA SAI SRINIVAS", 40, 172, 600, 210),
+    ("Anna Chattopadhyay", 400, 300, 700, 340),  # the holder's signature
+)
+
+
+def test_names_are_found_by_what_they_spell_when_their_labels_are_cut():
+    fields = {"surname": "CHATTOPADHYAY", "given_names": "AISHWARYA VENKA"}
+    found = read_printed_fields(CUT_LABEL_CARD, fields, frozenset({"given_names"}))
+    assert found["surname"].value == "CHATTOPADHYAY"
+    assert found["given_names"].value == "AISHWARYA VENKATA SAI SRINIVAS"
+    assert not found["given_names"].labelled
+    # A name the MRZ did not cut is only ever the line that spells it exactly.
+    found = read_printed_fields(CUT_LABEL_CARD, {"surname": "CHATTOPADHYAY", "given_names": "AISHWARYA"})
+    assert "given_names" not in found
+
+
+def test_a_short_cut_name_is_taken_only_from_just_under_the_surname():
+    # 'A' prefixes the signature's 'Anna ...' too: only the line under the surname counts.
+    fields = {"surname": "CHATTOPADHYAY", "given_names": "A"}
+    found = read_printed_fields(CUT_LABEL_CARD, fields, frozenset({"given_names"}))
+    assert found["given_names"].value == "AISHWARYA VENKATA SAI SRINIVAS"
+    without_surname = [line for line in CUT_LABEL_CARD if line.text != "CHATTOPADHYAY"]
+    assert "given_names" not in read_printed_fields(without_surname, fields, frozenset({"given_names"}))

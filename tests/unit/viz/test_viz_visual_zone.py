@@ -143,3 +143,17 @@ def test_a_page_whose_labels_read_but_print_no_issue_date_is_not_flagged():
     rec.fields.update(surname="ERIKSSON", date_of_birth="1974-08-12", date_of_expiry="2012-04-15")
     read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(card), rec, NoPageText())
     assert rec.fields["date_of_issue"] is None and not [w for w in rec.warnings if w.code == "viz_unread"]
+
+
+def test_a_cut_mrz_name_is_completed_from_its_printed_line_whose_label_is_unreadable():
+    page = [
+        OcrLine.plain("CHATTOPADHYAY", box=(10, 62, 300, 92)),
+        OcrLine.plain("3. Given nar", box=(10, 100, 150, 115)),
+        OcrLine.plain("AISHWARYA VENKATA SAI SRINIVAS", box=(10, 118, 600, 148)),
+    ]
+    rec = Record()
+    rec.fields.update(surname="CHATTOPADHYAY", given_names="AISHWARYA VENKA", date_of_birth="1974-08-12")
+    rec.warn("truncated_name", "the name fills its field", "given_names", "info")
+    read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(page), rec, NoPageText())
+    assert rec.fields["given_names"] == "AISHWARYA VENKATA SAI SRINIVAS"
+    assert [(w.code, w.severity) for w in rec.warnings if w.field == "given_names"] == [("name_from_viz", "error")]

@@ -70,7 +70,8 @@ def _above_mrz(lines: list[OcrLine], geometry: MrzGeometry | None) -> list[OcrLi
 
 def apply_printed_text(record: Record, lines: list[OcrLine]) -> dict[str, PrintedValue]:
     """Read the printed fields from `lines` and merge them into `record` (pure)."""
-    printed = read_printed_fields(lines, record.fields)
+    cut = frozenset(w.field for w in record.warnings if w.code == "truncated_name" and w.field)
+    printed = read_printed_fields(lines, record.fields, cut)
     merge_printed(record, printed)
     return printed
 

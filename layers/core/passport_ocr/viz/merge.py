@@ -25,11 +25,10 @@ import re
 from dataclasses import replace
 
 from ..record import Record, Warning
-from .read import PrintedValue
+from .read import NAME_FIELDS, PrintedValue
 from .translit import extends, mrz_spellings
 
 PRINT_ONLY_FIELDS = ("date_of_issue", "place_of_birth", "authority")
-NAME_FIELDS = ("surname", "given_names")
 # Below this reading confidence a disagreement is more likely our OCR than the document.
 TRUSTED_PRINT = 0.9
 # A print-only value read with less confidence than this is given, but flagged for review:

@@ -17,7 +17,7 @@ from ..ocr_types import OcrChar, OcrLine
 from .alphabets import base_letter, page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
 from .order import place_by_order
-from .translit import mrz_spellings
+from .translit import extends, mrz_spellings
 from .labels import (
     GUESS_SCORE_FACTOR,
     LabelHit,
@@ -53,6 +53,15 @@ UNLABELLED_ISSUE_SCORE = 0.6
 # A place of birth or an authority found by the field order alone (viz.order: its label
 # unreadable) is worth at most this much of its reading's confidence, and always reviewed.
 UNLABELLED_PLACE_SCORE = 0.6
+# The holder's name found by what it spells (no label read) is worth this much of its
+# reading's confidence: the MRZ vouches for its letters up to where it cut the name.
+NAME_BY_CONTENT_SCORE = 0.9
+NAME_FIELDS = ("surname", "given_names")  # (merge.py uses them too)
+MIN_CUT_NAME_LETTERS = 4
+# The given names under the surname: a line about as high (names print alike), within this
+# many of the surname's line heights below it (a label may sit between).
+_NAME_HEIGHT_RATIO = 0.7
+_NAME_Y_REACH = 2.5
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -478,11 +487,15 @@ def _date_field_value(
     )
 
 
-def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None]) -> dict[str, PrintedValue]:
+def read_printed_fields(
+    lines: list[OcrLine], mrz_fields: dict[str, str | None], cut_names: frozenset[str] = frozenset()
+) -> dict[str, PrintedValue]:
     """The printed fields found in `lines` (the page's text, top to bottom), keyed by field name.
 
     `mrz_fields` are the record's fields from the MRZ; they attribute unlabelled dates and
-    settle two-digit years. Fields not found are absent from the result.
+    settle two-digit years, and a name line spelling the MRZ's name is that name, labelled or
+    not (`cut_names`: the name fields the MRZ may have cut, whose printed form may go on).
+    Fields not found are absent from the result.
     """
     prepared = _prepare(lines, mrz_fields)
     groups = _label_groups(prepared)
@@ -522,9 +535,64 @@ def read_printed_fields(lines: list[OcrLine], mrz_fields: dict[str, str | None])
                 dates.append((index, printed, None))
 
     _split_full_name(found)
+    _names_by_content(prepared, mrz_fields, found, cut_names)
     _attribute_dates(dates, prepared, mrz_fields, found)
     _place_unlabelled(prepared, mrz_fields, found)
     return found
+
+
+def _spells(text: str, mrz_name: str, cut: bool) -> bool:
+    """Whether printed `text` is `mrz_name` in MRZ letters, or (`cut`) goes on from it."""
+    return any(spelling == mrz_name or cut and extends(mrz_name, spelling) for spelling in mrz_spellings(clean_text(text)))
+
+
+def _names_by_content(lines: list[_Line], mrz_fields: dict, found: dict[str, PrintedValue], cut: frozenset[str]) -> None:
+    """The names no label gave, from the lines that spell them: a small label is often
+    illegible where the name under it, printed large, is not, and a cut MRZ name is only
+    completed from its printed form. A cut name of fewer than MIN_CUT_NAME_LETTERS letters
+    ('H' for 'HANS-PETER') prefixes too many lines: it is sought only just under the
+    surname's line, where ICAO 9303 prints the given names."""
+    surname = mrz_fields.get("surname")
+    surname_lines = [
+        i for i, line in enumerate(lines) if surname and not line.labels and _spells(line.text, surname, "surname" in cut)
+    ]
+    for field in NAME_FIELDS:
+        mrz_name = mrz_fields.get(field)
+        if not mrz_name or field in found:
+            continue
+        if field == "surname":
+            candidates = surname_lines
+        else:
+            candidates = [
+                i for i, line in enumerate(lines)
+                if not line.labels and i not in surname_lines and _spells(line.text, mrz_name, field in cut)
+            ]
+            if len(mrz_name.replace(" ", "")) < MIN_CUT_NAME_LETTERS:
+                under = {_line_under(lines, i) for i in surname_lines} - {None}
+                candidates = [i for i in candidates if i in under]
+        values = {clean_text(lines[i].text) for i in candidates}
+        if len(values) != 1:
+            continue  # none, or two different names that both fit: no way to tell
+        line = lines[candidates[0]]
+        found[field] = PrintedValue(
+            field, values.pop(), NAME_BY_CONTENT_SCORE * line.confidence_of(), line.text, labelled=False
+        )
+
+
+def _line_under(lines: list[_Line], index: int) -> int | None:
+    """The line printed just under line `index`, starting where it starts (a label between
+    them allowed): None when there is none."""
+    above = lines[index]
+    height = above.height
+    below = [
+        (other.box[1] - above.box[3], i) for i, other in enumerate(lines)
+        if i != index and not other.labels and other.coverage < LABEL_LINE_COVERAGE
+        and (other.box[1] + other.box[3]) / 2 > (above.box[1] + above.box[3]) / 2 + 0.5 * height
+        and abs(other.box[0] - above.box[0]) <= _VALUE_X_TOLERANCE * height
+        and other.height >= _NAME_HEIGHT_RATIO * height
+        and other.box[1] - above.box[3] <= _NAME_Y_REACH * height
+    ]
+    return min(below)[1] if below else None
 
 
 def _place_unlabelled(lines: list[_Line], mrz_fields: dict, found: dict[str, PrintedValue]) -> None:
