@@ -390,3 +390,16 @@ def test_a_short_cut_name_is_taken_only_from_just_under_the_surname():
     assert found["given_names"].value == "AISHWARYA VENKATA SAI SRINIVAS"
     without_surname = [line for line in CUT_LABEL_CARD if line.text != "CHATTOPADHYAY"]
     assert "given_names" not in read_printed_fields(without_surname, fields, frozenset({"given_names"}))
+
+
+def test_an_issue_date_whose_month_is_unreadable_takes_the_validity_periods_month_for_review():
+    fields = {"date_of_birth": "1966-10-27", "date_of_expiry": "2035-08-20"}
+    lines = page(("27 OCT 1966", 10, 10, 200, 40), ("21 A0 2025", 10, 60, 200, 90), ("20 AUG 2035", 10, 110, 200, 140))
+    found = read_printed_fields(lines, fields)
+    assert found["date_of_issue"].value == "2025-08-21"  # ten years, to the day before
+    assert found["date_of_issue"].confidence <= 0.3 and not found["date_of_issue"].labelled
+    # A day that fits no whole-year validity, or two lines that each could be it: nothing.
+    lines = page(("27 OCT 1966", 10, 10, 200, 40), ("23 A0 2025", 10, 60, 200, 90))
+    assert "date_of_issue" not in read_printed_fields(lines, fields)
+    lines = page(("21 A0 2025", 10, 60, 200, 90), ("20 X 2030", 10, 110, 200, 140))
+    assert "date_of_issue" not in read_printed_fields(lines, fields)

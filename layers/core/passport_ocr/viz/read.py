@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..ocr_types import OcrChar, OcrLine
 from .alphabets import base_letter, page_alphabet, restrict_line
@@ -62,6 +62,12 @@ MIN_CUT_NAME_LETTERS = 4
 # many of the surname's line heights below it (a label may sit between).
 _NAME_HEIGHT_RATIO = 0.7
 _NAME_Y_REACH = 2.5
+# A date of issue whose month could not be read, taken from the validity period (the day
+# and year read, the month the expiry's): at most this sure, below merge.REVIEW_PRINT_BELOW.
+UNREAD_MONTH_CONFIDENCE = 0.3
+# A day, then one to four characters that are no month, then a year, separated as dates are:
+# a date whose month was misread past parsing.
+_DAY_SOMETHING_YEAR = re.compile(r"(\d{1,2})[\s.\-/,]+([^\s.\-/,]{1,4})[\s.\-/,]+(\d{4}|\d{2})")
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -686,6 +692,36 @@ def _attribute_dates(
             "date_of_issue", printed, mrz_fields, UNLABELLED_ISSUE_SCORE * confidence, text, labelled=False
         )
         _keep(found, value)
+    elif not plausible and expiry is not None:
+        _keep(found, _issue_with_unread_month(lines, expiry, birth))
+
+
+def _issue_with_unread_month(lines: list[_Line], expiry: date, birth: date | None) -> PrintedValue | None:
+    """The date of issue from a line that reads as one with its month unreadable ('21 A0 2025',
+    '25.58.2026'): its day and year are those of a whole-year validity ending at the MRZ's
+    expiry (issued on the expiry's day or the day after), which gives the month; the one
+    such line only, and always for review (UNREAD_MONTH_CONFIDENCE)."""
+    fits = []
+    for line in lines:
+        if find_dates(line.text):
+            continue
+        match = _DAY_SOMETHING_YEAR.fullmatch(line.text.strip())
+        if match is None:
+            continue
+        day, year = int(match.group(1)), match.group(3)
+        for years in _VALIDITY_YEARS:
+            end = _years_before(expiry, years)
+            for issued in (end, end + timedelta(days=1)):
+                same_year = str(issued.year) == year or len(year) == 2 and f"{issued.year % 100:02d}" == year
+                if issued.day == day and same_year and (birth is None or issued > birth):
+                    fits.append((line, issued, len(year) == 4))
+    if len({issued for _, issued, _ in fits}) != 1:
+        return None
+    line, issued, four_digits = fits[0]
+    confidence = min(UNREAD_MONTH_CONFIDENCE, line.confidence_of())
+    return PrintedValue(
+        "date_of_issue", issued.isoformat(), confidence, line.text, four_digit_year=four_digits, labelled=False
+    )
 
 
 def _keep(found: dict[str, PrintedValue], value: PrintedValue | None) -> None:
