@@ -403,3 +403,17 @@ def test_an_issue_date_whose_month_is_unreadable_takes_the_validity_periods_mont
     assert "date_of_issue" not in read_printed_fields(lines, fields)
     lines = page(("21 A0 2025", 10, 60, 200, 90), ("20 X 2030", 10, 110, 200, 140))
     assert "date_of_issue" not in read_printed_fields(lines, fields)
+
+
+def test_a_numbered_label_read_in_part_is_never_a_value():
+    # The given names under their label were not detected: the next field's label, read
+    # '6. Natio', lies where their value would.
+    lines = page(("5. Given names", 10, 10, 200, 30), ("6. Natio", 10, 34, 120, 54), ("REPUBLIC OF INDIA", 10, 58, 300, 90))
+    found = read_printed_fields(lines, {"given_names": "RAJESH"})
+    assert "given_names" not in found
+
+
+def test_a_label_continued_in_another_language_below_still_names_the_value_under_both():
+    # Not numbered, the second line is the same label in French: the value is under it.
+    lines = page(("Given names", 10, 10, 200, 30), ("Prénoms", 10, 32, 150, 52), ("RAJESH KUMAR", 10, 56, 300, 86))
+    assert read_printed_fields(lines, {"given_names": "RAJESH"})["given_names"].value == "RAJESH KUMAR"

@@ -324,6 +324,15 @@ def guess_cut_label(text: str, fields: tuple[str, ...]) -> LabelHit | None:
     return LabelHit(next(iter(named)), lead, len(text.rstrip()), CUT_GUESS_SCORE, guessed=True)
 
 
+def is_cut_numbered_label(text: str) -> bool:
+    """Whether `text` is a numbered label read only in part: its field number and the start
+    of one label word ('6. Natio'), a label however unmatched, never a value."""
+    numbering = _NUMBERING.match(text)
+    if numbering is None or not numbering.group().strip():
+        return False
+    return len(_WORD.findall(text[len(numbering.group()) :])) == 1 and bool(cut_word_fields(text))
+
+
 def has_value_words(text: str) -> bool:
     """Whether `text` holds something other than label words: a digit or a non-label word.
 

@@ -21,10 +21,12 @@ from .translit import extends, mrz_spellings
 from .labels import (
     GUESS_SCORE_FACTOR,
     LabelHit,
+    cut_word_fields,
     find_labels,
     guess_cut_label,
     guess_label,
     has_value_words,
+    is_cut_numbered_label,
     is_label_text,
     label_coverage,
     reads_as_label_of,
@@ -68,6 +70,7 @@ UNREAD_MONTH_CONFIDENCE = 0.3
 # A day, then one to four characters that are no month, then a year, separated as dates are:
 # a date whose month was misread past parsing.
 _DAY_SOMETHING_YEAR = re.compile(r"(\d{1,2})[\s.\-/,]+([^\s.\-/,]{1,4})[\s.\-/,]+(\d{4}|\d{2})")
+_FIELD_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]")
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
 # ...and lie within this many label heights below it.
@@ -349,7 +352,11 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
     height = line.height
     best: tuple[float, int] | None = None
     for index, other in enumerate(lines):
-        if index == group.line or other.coverage >= LABEL_LINE_COVERAGE or is_label_text(other.text):
+        # The next field's numbered label ('6. Natio', '6. Nationality') under the label is
+        # a candidate that gives no value: the value it stands in for is missing (undetected),
+        # and the line under it is that field's.
+        blocks = _numbered_label_of_another_field(other, group.field)
+        if index == group.line or not blocks and (other.coverage >= LABEL_LINE_COVERAGE or is_label_text(other.text)):
             continue
         gap = other.box[1] - line.box[3]
         # Below means the centre is lower by a third of a line: small print packs label and value
@@ -365,7 +372,7 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
         distance = max(0.0, gap) + 0.2 * abs(other.box[0] - label_x0)
         if best is None or distance < best[0]:
             best = (distance, index)
-    if best is None:
+    if best is None or _numbered_label_of_another_field(lines[best[1]], group.field):
         return None
     value_line = lines[best[1]]
     start = 0 if value_line.box[0] >= label_x0 - _VALUE_X_TOLERANCE * height else value_line.index_at(
@@ -383,6 +390,16 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
     if start >= end:
         return None
     return _Segment(best[1], start, end, below=True)
+
+
+def _numbered_label_of_another_field(line: _Line, field: str) -> bool:
+    """Whether `line` is a numbered label ('6. Nationality', read whole or in part) of a field
+    other than `field`: a new field starts there."""
+    if not _FIELD_NUMBER.match(line.text):
+        return False
+    if is_cut_numbered_label(line.text):
+        return field not in cut_word_fields(line.text)
+    return line.coverage >= LABEL_LINE_COVERAGE and bool(line.labels) and all(hit.field != field for hit in line.labels)
 
 
 def clean_text(text: str) -> str:
