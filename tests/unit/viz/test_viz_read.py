@@ -417,3 +417,31 @@ def test_a_label_continued_in_another_language_below_still_names_the_value_under
     # Not numbered, the second line is the same label in French: the value is under it.
     lines = page(("Given names", 10, 10, 200, 30), ("Prénoms", 10, 32, 150, 52), ("RAJESH KUMAR", 10, 56, 300, 86))
     assert read_printed_fields(lines, {"given_names": "RAJESH"})["given_names"].value == "RAJESH KUMAR"
+
+
+def test_arbitrary_lines_never_make_the_reader_fail():
+    # Whatever a recogniser makes of a rough page (dates that do not exist, misread months,
+    # labels cut anywhere, lines without boxes or characters), the record keeps going.
+    import random
+
+    rng = random.Random(5)
+    pieces = ["Date of issue", "Place of birth", "Authority", "6. Natio", "21 A0 2025", "25 y 1998", "17 NOV 2024",
+              "16.11.2034", "Århus", "POLISEN", "1998", "M", "SWE", "ODEGAARD", "INGRID", "0CT", "", "29.02.2024",
+              "31 FEB 2020", "a p2019", "99 ZZZ 9999", "/", "N°", "Ğ", "Date of birth", "Given names", "Surname"]
+    mrz_options = [
+        {},
+        {"date_of_birth": "1998-05-25", "date_of_expiry": "2034-11-16", "surname": "ODEGAARD", "given_names": "INGRID", "document_type": "P", "issuing_country": "SWE"},
+        {"date_of_birth": "2024-02-29", "date_of_expiry": "2029-02-28", "surname": "A", "given_names": "B"},
+        {"date_of_birth": "not a date", "date_of_expiry": "2034-13-01"},
+    ]
+    for _ in range(1500):
+        lines = []
+        for _ in range(rng.randint(0, 12)):
+            text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 3))).strip()
+            x0, y0 = rng.uniform(0, 1000), rng.uniform(0, 1000)
+            box = None if rng.random() < 0.1 else (x0, y0, x0 + rng.uniform(0, 500), y0 + rng.uniform(0, 80))
+            chars = [OcrChar(c, rng.random(), [(rng.choice("ÁÂ1I0O"), 0.3 * rng.random())]) for c in text] if rng.random() < 0.7 else []
+            lines.append(OcrLine(text=text, chars=chars, box=box, confidence=rng.random()))
+        cut = frozenset(rng.sample(["surname", "given_names"], rng.randint(0, 2)))
+        found = read_printed_fields(lines, rng.choice(mrz_options), cut)
+        assert all(value.field == field for field, value in found.items())

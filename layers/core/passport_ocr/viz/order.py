@@ -130,7 +130,8 @@ def place_by_order(
     """The index in `lines` of the place of birth and of the authority, for those of `wanted`
     (fields the labels did not give), found by the field order; {} when the date of birth
     (matched to the MRZ's) cannot anchor it. `issue_text` is the date of issue as printed
-    (the text it was read from), if one was found; `reads_as_name` tells a line that spells the holder's MRZ name."""
+    (the text it was read from), if one was found; `reads_as_name` tells a line that spells
+    the holder's MRZ name."""
     birth = _iso(mrz_fields.get("date_of_birth"))
     expiry = _iso(mrz_fields.get("date_of_expiry"))
     if not wanted or birth is None or str(mrz_fields.get("document_type") or "").startswith("V"):
@@ -140,7 +141,7 @@ def place_by_order(
     if not birth_at:
         return {}
     issue_at = [k for k, (_, i) in enumerate(order) if issue_text and issue_text in lines[i].text]
-    dated = [i for _, i in order if _dated(lines[i].text, birth, whole_year=False) or _dated(lines[i].text, expiry, whole_year=True)]
+    dated = [order[k][1] for k in birth_at] + [i for _, i in order if _dated(lines[i].text, expiry, whole_year=True)]
     value_height = median(lines[i].height for i in dated)
     mrz_values = {
         re.sub(r"[^0-9A-Z]", "", str(mrz_fields.get(field) or "").upper())

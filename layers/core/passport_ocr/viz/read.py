@@ -58,7 +58,7 @@ UNLABELLED_PLACE_SCORE = 0.6
 # The holder's name found by what it spells (no label read) is worth this much of its
 # reading's confidence: the MRZ vouches for its letters up to where it cut the name.
 NAME_BY_CONTENT_SCORE = 0.9
-NAME_FIELDS = ("surname", "given_names")  # (merge.py uses them too)
+NAME_FIELDS = ("surname", "given_names")
 MIN_CUT_NAME_LETTERS = 4
 # The given names under the surname: a line about as high (names print alike), within this
 # many of the surname's line heights below it (a label may sit between).
