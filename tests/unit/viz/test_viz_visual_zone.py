@@ -157,3 +157,14 @@ def test_a_cut_mrz_name_is_completed_from_its_printed_line_whose_label_is_unread
     read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(page), rec, NoPageText())
     assert rec.fields["given_names"] == "AISHWARYA VENKATA SAI SRINIVAS"
     assert [(w.code, w.severity) for w in rec.warnings if w.field == "given_names"] == [("name_from_viz", "error")]
+
+
+def test_a_passport_whose_date_of_issue_could_not_be_read_says_so():
+    # Passports print a date of issue: null there is a reading missed, not a field absent.
+    page = [OcrLine.plain("Surname", box=(10, 40, 200, 60)), OcrLine.plain("ERIKSSON", box=(10, 62, 200, 82))]
+    for code, flagged in (("P", True), ("I", False), ("V", False)):
+        rec = Record()
+        rec.fields.update(document_code=code, surname="ERIKSSON", date_of_birth="1974-08-12", date_of_expiry="2012-04-15")
+        read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(page), rec, NoPageText())
+        missing = [(w.code, w.field, w.severity) for w in rec.warnings if w.code == "viz_missing"]
+        assert missing == ([("viz_missing", "date_of_issue", "error")] if flagged else [])

@@ -102,7 +102,14 @@ def read_visual_zone(
             "no printed field could be read on the data page: date of issue, place of birth and "
             "authority are unknown, not absent",
         )
+    elif record.fields.get("date_of_issue") is None and doc_format == "TD3" and _is_passport(record):
+        # Passports print their date of issue (ICAO 9303 part 4); cards and visas may not.
+        record.warn("viz_missing", "passports print a date of issue: it could not be read on this page", "date_of_issue")
     return record
+
+
+def _is_passport(record: Record) -> bool:
+    return str(record.fields.get("document_code") or record.fields.get("document_type") or "").startswith("P")
 
 
 __all__ = ["PageTextSource", "PrintedValue", "apply_printed_text", "page_lines_for", "read_visual_zone"]
