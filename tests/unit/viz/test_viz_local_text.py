@@ -200,3 +200,42 @@ def test_values_read_in_part_are_read_whole_when_no_label_names_the_place_or_aut
     reader.detector = _Once()
     lines = reader.page_text(image, geometry, "TD3", frozenset({"date_of_issue"}))
     assert [line.text for line in lines] == ["WOJEWODA"]
+
+
+def test_a_value_under_a_bare_label_of_a_wanted_text_field_is_read_whole_at_once():
+    # 'Authority' read, the long line under it is its value: read whole, never in part first.
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    label, value = (450.0, 300.0, 700.0, 343.0), (452.0, 345.0, 1100.0, 389.0)
+    image = Image.new("RGB", (1600, 1200), "white")
+    draw = ImageDraw.Draw(image)
+    dx, dy = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
+    for (x0, y0, x1, y1), words in ((label, ((455, 690),)), (value, ((455, 600), (625, 700), (720, 1090)))):
+        for a, b in words:
+            draw.rectangle((a + dx, y0 + 10 + dy, b + dx, y1 - 10 + dy), fill="black")
+
+    class _Once:
+        def __init__(self):
+            self.calls = 0
+
+        def detect(self, image, max_side=960):
+            self.calls += 1
+            return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
+
+    class _Reader:
+        def __init__(self):
+            self.widths = []
+
+        def read(self, crops, squeeze=1.0, spot_labels=False):
+            self.widths += [crop.width for crop in crops if crop.height == 44]
+            return [
+                OcrLine(text="Authority" if crop.height == 43 else "MINISTRY OF FOREIGN AFFAIRS", confidence=0.95)
+                for crop in crops
+            ]
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = _Once(), _Reader(), PageTextParams()
+    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+    lines = reader.page_text(image, geometry, "TD3", frozenset({"authority"}))
+    assert [line.text for line in lines] == ["Authority", "MINISTRY OF FOREIGN AFFAIRS"]
+    assert reader.recognizer.widths == [648]  # the value, once, whole

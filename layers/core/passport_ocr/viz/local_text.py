@@ -23,7 +23,9 @@ from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merg
 from .labels import cut_word_fields, find_labels, starts_with_label
 from .read import read_printed_fields
 from .recognize import TextRecognizer
-from .value_boxes import WANTED_FIELDS, could_be_value_of, possible_labels, ready_boxes, unwanted_value, worth_reading_whole
+from .value_boxes import (
+    WANTED_FIELDS, could_be_value_of, possible_labels, ready_boxes, unwanted_value, whole_text_value, worth_reading_whole,
+)
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
 
@@ -172,8 +174,8 @@ class LocalPageText:
         # say) or a label misread: read it whole. Reading it again, rather than only its
         # rest, keeps words cut at a narrow gap intact.
         again = [
-            i for i, (first, full) in enumerate(zip(first_boxes, full_boxes))
-            if i in lines and first[2] < full[2] and not starts_with_label(lines[i].text)
+            i for i, full in enumerate(full_boxes)
+            if i in lines and lines[i].box[2] < full[2] and not starts_with_label(lines[i].text)
             and worth_reading_whole(i, full_boxes, lines, wanted)
         ]
         self._read_whole(page, again, full_boxes, lines)
@@ -290,8 +292,10 @@ class LocalPageText:
             decided.update(ready)
             if self.params.skip_unwanted_values:
                 ready = [i for i in ready if not unwanted_value(i, full_boxes, lines, wanted)]
-            for i, line in zip(ready, self.recognizer.read([_crop(page, first_boxes[i]) for i in ready], self.params.squeeze)):
-                line.box = first_boxes[i]
+            # A name, place or authority under its label is read whole at once, not in part first.
+            boxes = [full_boxes[i] if whole_text_value(i, full_boxes, lines, wanted) else first_boxes[i] for i in ready]
+            for i, box, line in zip(ready, boxes, self.recognizer.read([_crop(page, box) for box in boxes], self.params.squeeze)):
+                line.box = box
                 lines[i] = line
         return lines
 

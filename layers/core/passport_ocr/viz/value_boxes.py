@@ -125,6 +125,25 @@ def unwanted_value(
     return claimed_by_unwanted
 
 
+# Wanted fields whose values are text read whole (a name, a place, an authority), unlike
+# dates, which the first part of a line holds.
+WHOLE_TEXT_FIELDS = frozenset({"place_of_birth", "authority", "surname", "given_names"})
+
+
+def whole_text_value(index: int, boxes: list[Box], read: dict[int, OcrLine], wanted: frozenset[str] = WANTED_FIELDS) -> bool:
+    """Whether box `index` is the value of a bare label of wanted text fields only (read as
+    `unwanted_value` reads labels): it will be read whole, so its first part need not be."""
+    box = boxes[index]
+    for j, line in read.items():
+        label_box = line.box or boxes[j]
+        if not could_be_value_of(label_box, box):
+            continue
+        fields = label_fields(line.text)
+        if fields and fields <= WHOLE_TEXT_FIELDS & wanted and closest_below(label_box, boxes, exclude=j) == index:
+            return True
+    return False
+
+
 def worth_reading_whole(
     index: int, boxes: list[Box], read: dict[int, OcrLine], wanted: frozenset[str] = WANTED_FIELDS
 ) -> bool:
@@ -155,4 +174,4 @@ def worth_reading_whole(
     return False
 
 
-__all__ = ["WANTED_FIELDS", "wanted_fields", "worth_reading_whole", "could_be_value_of", "label_fields", "possible_labels", "ready_boxes", "unwanted_value"]
+__all__ = ["WANTED_FIELDS", "wanted_fields", "whole_text_value", "worth_reading_whole", "could_be_value_of", "label_fields", "possible_labels", "ready_boxes", "unwanted_value"]
