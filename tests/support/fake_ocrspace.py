@@ -34,11 +34,14 @@ LINE_HEIGHT = 20.0
 LINE_PITCH = 40.0
 PAGE_MARGIN = 30.0
 
-# The ICAO 9303 TD3 specimen with some printed text above it: the default answer.
+# The ICAO 9303 TD3 specimen with some printed text above it: the default answer. It prints
+# its date of issue, as every passport does (a passport page without one is flagged).
 SPECIMEN_PAGE = [
     "PASSPORT PASSEPORT",
     "UTOPIA",
     "Surname / Nom ERIKSSON",
+    "Date of issue / Date de délivrance",
+    "16 APR/AVR 07",
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
 ]
