@@ -187,16 +187,16 @@ class LocalPageText:
             found = self._search_labels(page, page_char, found, unread, wanted)
             new_labels = [line for line in found if id(line) not in before]
             found = self._read_under_new_labels(page, new_labels, found, full_boxes, lines)
-        if _missing(found, wanted):
-            # Still no label names them: read.py may place them by the field order
-            # (viz.order), which needs the values whole ('WOJEWODA' is not the authority
-            # 'WOJEWODA MAZOWIECKI').
-            kept = {id(line) for line in found}
-            cut = [
-                i for i, line in lines.items()
-                if id(line) in kept and line.box[2] < full_boxes[i][2] and not _reads_as_label(line.text)
-            ]
-            found = self._reread_whole(page, cut, found, full_boxes, lines)
+            if _missing(found, wanted):
+                # Still no label names them: read.py may place them by the field order
+                # (viz.order), which needs the values whole ('WOJEWODA' is not the authority
+                # 'WOJEWODA MAZOWIECKI').
+                kept = {id(line) for line in found}
+                cut = [
+                    i for i, line in lines.items()
+                    if id(line) in kept and line.box[2] < full_boxes[i][2] and not _reads_as_label(line.text)
+                ]
+                found = self._reread_whole(page, cut, found, full_boxes, lines)
         clock.lap("label_search")
         return found
 
