@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ..ocr_types import OcrChar, OcrLine
 from .alphabets import base_letter, page_alphabet, restrict_line
@@ -715,9 +715,9 @@ def _attribute_dates(
 
 def _issue_with_unread_month(lines: list[_Line], expiry: date, birth: date | None) -> PrintedValue | None:
     """The date of issue from a line that reads as one with its month unreadable ('21 A0 2025',
-    '25.58.2026'): its day and year are those of a whole-year validity ending at the MRZ's
-    expiry (issued on the expiry's day or the day after), which gives the month; the one
-    such line only, and always for review (UNREAD_MONTH_CONFIDENCE)."""
+    '25.58.2026'): the month with which its day and year make the validity to the MRZ's
+    expiry a whole number of years (_exact_validity); the one such line only, and always for
+    review (UNREAD_MONTH_CONFIDENCE)."""
     fits = []
     for line in lines:
         if find_dates(line.text):
@@ -726,12 +726,10 @@ def _issue_with_unread_month(lines: list[_Line], expiry: date, birth: date | Non
         if match is None:
             continue
         day, year = int(match.group(1)), match.group(3)
-        for years in _VALIDITY_YEARS:
-            end = _years_before(expiry, years)
-            for issued in (end, end + timedelta(days=1)):
-                same_year = str(issued.year) == year or len(year) == 2 and f"{issued.year % 100:02d}" == year
-                if issued.day == day and same_year and (birth is None or issued > birth):
-                    fits.append((line, issued, len(year) == 4))
+        years = [int(year)] if len(year) == 4 else [1900 + int(year), 2000 + int(year)]
+        for issued in _dates_in(years, day):
+            if _exact_validity(issued, expiry) and (birth is None or issued > birth):
+                fits.append((line, issued, len(year) == 4))
     if len({issued for _, issued, _ in fits}) != 1:
         return None
     line, issued, four_digits = fits[0]
@@ -739,6 +737,18 @@ def _issue_with_unread_month(lines: list[_Line], expiry: date, birth: date | Non
     return PrintedValue(
         "date_of_issue", issued.isoformat(), confidence, line.text, four_digit_year=four_digits, labelled=False
     )
+
+
+def _dates_in(years: list[int], day: int) -> list[date]:
+    """Every real date on `day` of any month of `years`."""
+    dates = []
+    for year in years:
+        for month in range(1, 13):
+            try:
+                dates.append(date(year, month, day))
+            except ValueError:
+                pass
+    return dates
 
 
 def _keep(found: dict[str, PrintedValue], value: PrintedValue | None) -> None:
