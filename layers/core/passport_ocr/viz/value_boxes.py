@@ -101,26 +101,30 @@ def ready_boxes(labels_of: list[list[int]], decided: set[int]) -> list[int]:
     ]
 
 
-def unwanted_value(
-    index: int, boxes: list[Box], read: dict[int, OcrLine], wanted: frozenset[str] = WANTED_FIELDS
-) -> bool:
-    """Whether box `index` is the value of a bare label of unwanted fields only (read boxes
-    are keyed by index in `read`; their `box` is the part that was read)."""
+def _bare_labels_above(index: int, boxes: list[Box], read: dict[int, OcrLine]):
+    """(label box, fields, whether box `index` is the nearest box under it) for each read line
+    that is a bare label (`label_fields`) and could have box `index` as its value. Values
+    above are skipped: values are claimed by labels, not by other values."""
     box = boxes[index]
-    claimed_by_unwanted = False
     for j, line in read.items():
         label_box = line.box or boxes[j]
         if not could_be_value_of(label_box, box):
             continue
         fields = label_fields(line.text)
-        if fields is None:
-            continue  # a value above: values are claimed by labels, not by other values
+        if fields is not None:
+            yield label_box, fields, closest_below(label_box, boxes, exclude=j) == index
+
+
+def unwanted_value(
+    index: int, boxes: list[Box], read: dict[int, OcrLine], wanted: frozenset[str] = WANTED_FIELDS
+) -> bool:
+    """Whether box `index` is the value of a bare label of unwanted fields only (read boxes
+    are keyed by index in `read`; their `box` is the part that was read)."""
+    claimed_by_unwanted = False
+    for label_box, fields, nearest in _bare_labels_above(index, boxes, read):
         if fields & wanted:
             return False
-        if (
-            closest_below(label_box, boxes, exclude=j) == index
-            and _height(box) >= MIN_VALUE_HEIGHT_RATIO * _height(label_box)
-        ):
+        if nearest and _height(boxes[index]) >= MIN_VALUE_HEIGHT_RATIO * _height(label_box):
             claimed_by_unwanted = True
     return claimed_by_unwanted
 
@@ -133,15 +137,10 @@ WHOLE_TEXT_FIELDS = frozenset({"place_of_birth", "authority", "surname", "given_
 def whole_text_value(index: int, boxes: list[Box], read: dict[int, OcrLine], wanted: frozenset[str] = WANTED_FIELDS) -> bool:
     """Whether box `index` is the value of a bare label of wanted text fields only (read as
     `unwanted_value` reads labels): it will be read whole, so its first part need not be."""
-    box = boxes[index]
-    for j, line in read.items():
-        label_box = line.box or boxes[j]
-        if not could_be_value_of(label_box, box):
-            continue
-        fields = label_fields(line.text)
-        if fields and fields <= WHOLE_TEXT_FIELDS & wanted and closest_below(label_box, boxes, exclude=j) == index:
-            return True
-    return False
+    return any(
+        nearest and fields <= WHOLE_TEXT_FIELDS & wanted
+        for _, fields, nearest in _bare_labels_above(index, boxes, read)
+    )
 
 
 def worth_reading_whole(
