@@ -328,7 +328,7 @@ def is_cut_numbered_label(text: str) -> bool:
     """Whether `text` is a numbered label read only in part: its field number and the start
     of one label word ('6. Natio'), a label however unmatched, never a value."""
     numbering = _NUMBERING.match(text)
-    if numbering is None or not numbering.group().strip():
+    if numbering is None:
         return False
     return len(_WORD.findall(text[len(numbering.group()) :])) == 1 and bool(cut_word_fields(text))
 
