@@ -119,28 +119,49 @@ def test_a_colour_line_is_cut_where_its_grey_version_is():
     assert 140 < _first_part(line, box, aspect=5.0)[2] < 155
 
 
+# A 1600 x 1200 image whose MRZ (x 110-1490, 40 px characters) places the data page above it.
+# Page pixels are image pixels shifted by the page's origin (MRZ left end less the margin,
+# the page's height above the MRZ).
+PAGE_GEOMETRY = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
+_PAGE_DX, _PAGE_DY = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
+
+
+def inked_page(*lines) -> Image.Image:
+    """The image whose data page holds, for each (box, word spans) in page pixels, ink over
+    those spans of the box."""
+    image = Image.new("RGB", (1600, 1200), "white")
+    draw = ImageDraw.Draw(image)
+    for (_, y0, _, y1), words in lines:
+        for a, b in words:
+            draw.rectangle((a + _PAGE_DX, y0 + 10 + _PAGE_DY, b + _PAGE_DX, y1 - 10 + _PAGE_DY), fill="black")
+    return image
+
+
+class DetectsOnce:
+    """A detector that finds `boxes` on the page, and nothing where it is asked again (the
+    label search's strips)."""
+
+    def __init__(self, *boxes):
+        self.boxes, self.calls = boxes, 0
+
+    def detect(self, image, max_side=960):
+        self.calls += 1
+        return [(*box, 0.9) for box in self.boxes] if self.calls == 1 else []
+
+
+def page_reader(detector, recognizer):
+    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
+
+    reader = LocalPageText.__new__(LocalPageText)
+    reader.detector, reader.recognizer, reader.params = detector, recognizer, PageTextParams()
+    return reader
+
+
 def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
     # '發照機關 / Authority' cut by the first pass at '/ Autho' names the authority: the value
     # under it, cut too, is read whole.
-    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
-
     label, value = (450.0, 300.0, 1000.0, 343.0), (452.0, 345.0, 1100.0, 389.0)
-    image = Image.new("RGB", (1600, 1200), "white")
-    draw = ImageDraw.Draw(image)
-    # Page pixels are image pixels shifted by the page's origin (MRZ left end less the margin,
-    # the page's height above the MRZ).
-    dx, dy = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
-    for (x0, y0, x1, y1), words in ((label, ((455, 500), (520, 600), (625, 990))), (value, ((455, 600), (625, 700), (720, 1090)))):
-        for a, b in words:
-            draw.rectangle((a + dx, y0 + 10 + dy, b + dx, y1 - 10 + dy), fill="black")
-
-    class _Once:
-        def __init__(self):
-            self.calls = 0
-
-        def detect(self, image, max_side=960):
-            self.calls += 1
-            return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
+    image = inked_page((label, ((455, 500), (520, 600), (625, 990))), (value, ((455, 600), (625, 700), (720, 1090))))
 
     class _CutOrWhole:
         def read(self, crops, squeeze=1.0, spot_labels=False):
@@ -150,10 +171,7 @@ def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
             }
             return [OcrLine(text=texts[(crop.height, crop.width > 400)], confidence=0.95) for crop in crops]
 
-    reader = LocalPageText.__new__(LocalPageText)
-    reader.detector, reader.recognizer, reader.params = _Once(), _CutOrWhole(), PageTextParams()
-    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
-    lines = reader.page_text(image, geometry, "TD3")
+    lines = page_reader(DetectsOnce(label, value), _CutOrWhole()).page_text(image, PAGE_GEOMETRY, "TD3")
     assert [line.text for line in lines] == ["/ Autho", "EMBASSY OF THE REPUBLIC OF CHINA"]
     assert read_printed_fields(lines, {})["authority"].value == "EMBASSY OF THE REPUBLIC OF CHINA"
 
@@ -161,22 +179,8 @@ def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
 def test_values_read_in_part_are_read_whole_when_no_label_names_the_place_or_authority():
     # Labels too small to read: the field order may still place a value (viz.order), which
     # must then be whole ('WOJEWODA' is not the authority 'WOJEWODA MAZOWIECKI').
-    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
-
     value = (452.0, 345.0, 1100.0, 389.0)
-    image = Image.new("RGB", (1600, 1200), "white")
-    draw = ImageDraw.Draw(image)
-    dx, dy = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
-    for a, b in ((455, 600), (625, 700), (720, 1090)):
-        draw.rectangle((a + dx, value[1] + 10 + dy, b + dx, value[3] - 10 + dy), fill="black")
-
-    class _Once:
-        def __init__(self):
-            self.calls = 0
-
-        def detect(self, image, max_side=960):
-            self.calls += 1
-            return [(*value, 0.9)] if self.calls == 1 else []
+    image = inked_page((value, ((455, 600), (625, 700), (720, 1090))))
 
     class _CutOrWhole:
         def __init__(self):
@@ -189,38 +193,21 @@ def test_values_read_in_part_are_read_whole_when_no_label_names_the_place_or_aut
                 for crop in crops
             ]
 
-    reader = LocalPageText.__new__(LocalPageText)
-    reader.detector, reader.recognizer, reader.params = _Once(), _CutOrWhole(), PageTextParams()
-    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
-    lines = reader.page_text(image, geometry, "TD3")
+    reader = page_reader(DetectsOnce(value), _CutOrWhole())
+    lines = reader.page_text(image, PAGE_GEOMETRY, "TD3")
     assert [line.text for line in lines] == ["WOJEWODA MAZOWIECKI"]
     assert reader.recognizer.whole_reads == 1
     # Asked only for fields the page gives without the order (no place, no authority), the
     # value is left in part.
-    reader.detector = _Once()
-    lines = reader.page_text(image, geometry, "TD3", frozenset({"date_of_issue"}))
+    reader.detector = DetectsOnce(value)
+    lines = reader.page_text(image, PAGE_GEOMETRY, "TD3", frozenset({"date_of_issue"}))
     assert [line.text for line in lines] == ["WOJEWODA"]
 
 
 def test_a_value_under_a_bare_label_of_a_wanted_text_field_is_read_whole_at_once():
     # 'Authority' read, the long line under it is its value: read whole, never in part first.
-    from passport_ocr.viz.local_text import LocalPageText, PageTextParams
-
     label, value = (450.0, 300.0, 700.0, 343.0), (452.0, 345.0, 1100.0, 389.0)
-    image = Image.new("RGB", (1600, 1200), "white")
-    draw = ImageDraw.Draw(image)
-    dx, dy = 110 - 0.08 * 1380, 1100 - 0.72 * 1380
-    for (x0, y0, x1, y1), words in ((label, ((455, 690),)), (value, ((455, 600), (625, 700), (720, 1090)))):
-        for a, b in words:
-            draw.rectangle((a + dx, y0 + 10 + dy, b + dx, y1 - 10 + dy), fill="black")
-
-    class _Once:
-        def __init__(self):
-            self.calls = 0
-
-        def detect(self, image, max_side=960):
-            self.calls += 1
-            return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
+    image = inked_page((label, ((455, 690),)), (value, ((455, 600), (625, 700), (720, 1090))))
 
     class _Reader:
         def __init__(self):
@@ -233,9 +220,7 @@ def test_a_value_under_a_bare_label_of_a_wanted_text_field_is_read_whole_at_once
                 for crop in crops
             ]
 
-    reader = LocalPageText.__new__(LocalPageText)
-    reader.detector, reader.recognizer, reader.params = _Once(), _Reader(), PageTextParams()
-    geometry = MrzGeometry(corners=[(110, 1100), (1490, 1100), (1490, 1180), (110, 1180)], angle_deg=0, char_height_px=40)
-    lines = reader.page_text(image, geometry, "TD3", frozenset({"authority"}))
+    reader = page_reader(DetectsOnce(label, value), _Reader())
+    lines = reader.page_text(image, PAGE_GEOMETRY, "TD3", frozenset({"authority"}))
     assert [line.text for line in lines] == ["Authority", "MINISTRY OF FOREIGN AFFAIRS"]
     assert reader.recognizer.widths == [648]  # the value, once, whole
