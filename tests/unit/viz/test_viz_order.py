@@ -4,6 +4,7 @@ illegible (hand-built lines laid out like worn data pages)."""
 from passport_ocr.ocr_types import OcrLine
 from passport_ocr.viz.order import place_by_order, reading_order
 from passport_ocr.viz.read import UNLABELLED_PLACE_SCORE, read_printed_fields
+from support.page_lines import page
 
 MRZ_FIELDS = {
     "document_type": "P",
@@ -17,10 +18,6 @@ MRZ_FIELDS = {
     "date_of_expiry": "2034-11-16",
     "personal_number": "38430164831171",
 }
-
-
-def page(*rows, confidence=0.95):
-    return [OcrLine.plain(text, confidence, box=(x0, y0, x1, y1)) for text, x0, y0, x1, y1 in rows]
 
 
 # A passport page whose small labels came out as specks or not at all; the values, printed
@@ -41,6 +38,7 @@ WORN_PASSPORT = page(
     ("17 NOV 2024", 71, 815, 340, 890),
     ("Polisen", 598, 810, 756, 887),
     ("16 NOV 2034", 69, 930, 319, 998),
+    confidence=0.95,
 )
 
 

@@ -2,13 +2,9 @@
 
 from passport_ocr.ocr_types import OcrChar, OcrLine
 from passport_ocr.viz.read import read_printed_fields
+from support.page_lines import page
 
 MRZ_FIELDS = {"date_of_birth": "1974-08-12", "date_of_expiry": "2012-04-15", "surname": "ERIKSSON"}
-
-
-def page(*rows):
-    """Lines from (text, x0, y0, x1, y1) rows."""
-    return [OcrLine.plain(text, 0.98, box=(x0, y0, x1, y1)) for text, x0, y0, x1, y1 in rows]
 
 
 # The ICAO specimen's layout: two columns, values under their labels.
