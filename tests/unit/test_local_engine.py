@@ -28,7 +28,7 @@ from passport_ocr.engines.recognizer import (
     restrict_to_alphabet,
 )
 from passport_ocr.errors import NoMrzFound
-from passport_ocr.imaging.locate import locate_zones
+from passport_ocr.imaging.locate import locate_zones, overlap
 from passport_ocr.settings import Settings
 from support.text import edit_distance
 
@@ -389,6 +389,27 @@ def test_a_second_document_in_the_image_is_read_only_when_asked_for_and_flagged(
     with pytest.raises(StopIteration):
         readings.send(OTHER_DOCUMENTS)
     assert counting.lines == before
+
+
+@pytest.mark.slow
+def test_a_faint_tilted_photo_beside_a_crisp_scan_is_found_as_a_second_document(engine, real_samples_dir, real_truth):
+    from passport_ocr.engines.base import OTHER_DOCUMENTS
+    from passport_synth.degrade import side_by_side
+
+    rows = {r["file"]: r for r in real_truth}
+    photo, scan = rows["can_aman_photo.jpg"], rows["uto_td2_icao.png"]
+    both = side_by_side(_load(real_samples_dir, photo), _load(real_samples_dir, scan))
+    # Over the whole image the scan's crisp print sets the ink level and the text angle:
+    # the photo's zone is not among those located at the first working sizes.
+    photo_side = (0, 0, _load(real_samples_dir, photo).width, both.height)
+    for work_size in (800, 1600):
+        assert all(overlap(z.corners_in_input(), [photo_side[:2], photo_side[2:]]) == 0 for z in locate_zones(both, work_size=work_size))
+    readings = LocalEngine(engine.recognizer, fallback=engine.fallback).mrz_candidates(both)
+    first = next(readings)
+    assert [line.text for line in first.lines] == scan["mrz"]
+    others = [readings.send(OTHER_DOCUMENTS)]
+    others += list(readings)
+    assert any([line.text for line in other.lines] == photo["mrz"] for other in others)
 
 
 def test_a_zone_whose_probe_shows_fillers_is_read_both_ways_round(engine):

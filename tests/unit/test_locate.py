@@ -307,3 +307,24 @@ def test_lines_far_longer_than_an_mrz_line_rank_below_the_mrz():
     mrz = [LineBox(170, 300, 490, 308, pitch=7.3, regularity=0.6), LineBox(170, 313, 490, 321, pitch=7.3, regularity=0.6)]
     blocks = group_mrz_blocks(print_lines + mrz)
     assert blocks[0][0] == mrz
+
+
+def test_strips_apart_are_the_parts_of_the_image_beyond_a_documents_reach():
+    from passport_ocr.imaging.apart import REACH_ACROSS, strips_apart
+
+    # A 400-px MRZ whose document fills the frame leaves nothing apart from it.
+    mrz = [(100, 400), (500, 400), (500, 440), (100, 440)]
+    assert strips_apart((600, 500), [mrz]) == []
+    # The same document at the left of a wide image: one strip to its right, full height.
+    strips = strips_apart((1500, 500), [mrz])
+    assert len(strips) == 1
+    left, top, right, bottom = strips[0]
+    assert (top, right, bottom) == (0, 1500, 500) and 500 < left < 600
+    # Turned a quarter: the reach across the lines, either way (the zone may be upside
+    # down), runs along x now.
+    turned = [(500, 50), (500, 450), (460, 450), (460, 50)]
+    (_, _, left_end, _), (right_start, _, _, _) = strips_apart((1500, 500), [turned])
+    assert left_end <= 480 - REACH_ACROSS * 400 + 1 and right_start >= 480 + REACH_ACROSS * 400 - 1
+    # A strip too narrow to hold another MRZ is not worth locating in.
+    assert strips_apart((650, 500), [mrz]) == []
+    assert strips_apart((600, 500), []) == []

@@ -180,6 +180,26 @@ def test_unfixable_checks_are_listed_and_fields_flagged():
     assert result.confidence["date_of_birth"] < 0.5
 
 
+def test_digits_in_a_code_that_no_look_alike_makes_known_stay_as_printed():
+    # An old Romanian card prints a number as the nationality: mapping '1', '3', '2' to
+    # look-alike letters ('IJZ') would rewrite it into another unknown code.
+    result = read(td3(nationality="132"))
+    assert result.fields["nationality"] == "132"
+    assert result.info.lines[1][10:13] == "132" and not any(c.position in (10, 11, 12) for c in result.info.corrections)
+    assert ("unknown_country_code", "nationality") in warnings_of(result)
+    # Digits that do make a known code are still its letters: 'UT0' is Utopia.
+    result = read(td3(nationality="UT0"))
+    assert result.fields["nationality"] == "UTO"
+    assert not any(w.code == "unknown_country_code" for w in result.warnings)
+
+
+def test_an_empty_code_field_is_flagged_as_empty():
+    result = read(td3(nationality="<<<"))
+    assert result.fields["nationality"] is None
+    (warning,) = [w for w in result.warnings if w.code == "unknown_country_code"]
+    assert warning.field == "nationality" and "empty" in warning.message
+
+
 def test_a_clearly_read_unknown_code_is_not_pulled_to_a_neighbour():
     lines = td3(issuer="DEV")  # 'V' and 'U' look alike: one letter from 'DEU', but read with full confidence
     result = read(lines)

@@ -11,7 +11,8 @@ network's reading, then repaired crops (stretched to the full MRZ length, flatte
 binarised, wider characters; only the lines in doubt when the pipeline says which); after
 the zones of the first working size, a finer pass for documents small in the frame. Asked
 for other documents (OTHER_DOCUMENTS), it reads the zones apart from those read that score
-nearly as high as the best one.
+nearly as high as the best one, then those located in the strips of the image beside the
+documents read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PIL import Image
 
 from ..errors import NoMrzFound
 from ..imaging import geometry
+from ..imaging.apart import zones_apart
 from ..imaging.locate import (
     FAINT_INK_CONTRAST,
     MIN_INK_CONTRAST,
@@ -254,13 +256,23 @@ class LocalEngine:
         MRZ-like as the best zone, and apart from every zone already read. Print on a data
         page scores 0.10 of its MRZ at most (the 209 bench and real pages), a second document
         0.22 of the first at least (the real specimens in pairs, one a small photo beside a
-        card scan; the score grows with the print's size)."""
+        card scan; the score grows with the print's size). Then the zones located in the
+        strips beyond the reach of the documents read (imaging.apart): a faint or tilted
+        document beside a crisp one is not located over the whole image."""
         if not located:
             return
         strongest = max(zone.score for zone in located)
         for zone in located:
             if len(zone.lines) < 2 or zone.score < OTHER_DOCUMENT_MIN_SCORE * strongest:
                 continue
+            corners = zone.corners_in_input()
+            if any(overlap(corners, seen.corners_in_input()) > 0 for seen in read):
+                continue
+            read.append(zone)
+            yield from self._zone_readings(image, refine_zone(image, zone) or zone)
+        # A second document the located zones missed: looked for beside the ones read.
+        found = [zone.corners_in_input() for zone in read if len(zone.lines) > 1]
+        for zone in zones_apart(image, found, MIN_INK_CONTRAST):
             corners = zone.corners_in_input()
             if any(overlap(corners, seen.corners_in_input()) > 0 for seen in read):
                 continue

@@ -39,7 +39,10 @@ def extract_fields(reading: Reading, today: date) -> tuple[dict[str, str | None]
     for name in ("issuing_country", "nationality"):
         value = reading.text(layout.field(name)).replace("<", "")
         fields[name] = value or None
-        if not is_known_country(value):
+        if not value:
+            # Some issuers leave it blank (a Macao card's nationality): nothing to check.
+            reading.warn("unknown_country_code", f"the {name.replace('_', ' ')} field is empty", name)
+        elif not is_known_country(value):
             reading.warn("unknown_country_code", f"{value!r} is not an ICAO country code", name)
 
     name_text = reading.text(layout.field("name"))

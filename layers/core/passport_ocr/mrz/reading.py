@@ -9,6 +9,7 @@ from .align import Block
 from .cells import FILLER_RUNNER_UP, Cell, filler_odds
 from .checks import effective_checks, evaluate
 from .correct import apply_field_types, apply_search, fix_country_code, search
+from .countries import is_known_country
 from .formats import CheckSpec, FieldSpec, Layout, position_kinds
 from .names import repair_fillers
 
@@ -157,6 +158,25 @@ def _drop_filler_runs_at_name_end(reading: Reading, spec: FieldSpec) -> None:
         cells = reading.lines[spec.line][spec.start : spec.end]
 
 
+def _keep_unknown_code_as_read(reading: Reading, block: Block, spec: FieldSpec) -> None:
+    """A country code that no correction made a known one stays as the recogniser read it.
+
+    Digits read in a code field are mapped to letters first ('1' to 'I'), as look-alikes of
+    a code's letters; when that makes no code of the table either, the mapping had nothing to
+    go on: no check digit covers a code. Some issuers print numbers there (an old Romanian
+    card's nationality is '132'), and a reader must flag an unknown code, not rewrite it.
+    """
+    if is_known_country(reading.text(spec).rstrip("<")):
+        return
+    positions = {(spec.line, p) for p in range(spec.start, spec.end)}
+    mapped = [c for c in reading.corrections if (c.line, c.position) in positions and c.reason == "field_type"]
+    if not mapped:
+        return
+    for correction in mapped:
+        reading.lines[correction.line][correction.position] = block.lines[correction.line][correction.position]
+    reading.corrections = [c for c in reading.corrections if c not in mapped]
+
+
 def correct_block(block: Block) -> Corrected:
     layout = block.layout
     kinds = position_kinds(layout)
@@ -165,6 +185,7 @@ def correct_block(block: Block) -> Corrected:
     for spec in layout.fields:
         if spec.kind == "country":
             reading.corrections += fix_country_code(reading.lines, spec.line, spec.start, spec.length)
+            _keep_unknown_code_as_read(reading, block, spec)
     _repair_misread_fillers(reading)
     checks = effective_checks(layout, reading.texts())
     outcome = search(reading.lines, layout, checks, kinds)
