@@ -108,6 +108,33 @@ def test_ambiguous_century_settled_by_the_printed_four_digit_year():
     assert rec.status == "extracted"
 
 
+def test_an_unflagged_century_guess_is_corrected_by_the_printed_four_digit_year():
+    # MRZ '110101' read in 2026 gives 2011 without doubt (a holder born 1911 would be 115),
+    # but a specimen page prints 01.01.1911: the print holds the century, the MRZ does not.
+    rec = record(date_of_birth="2011-01-01", date_of_expiry="2012-07-04")
+    merge_printed(rec, {"date_of_birth": printed("date_of_birth", "1911-01-01", text="01.01.1911")})
+    assert rec.fields["date_of_birth"] == "1911-01-01"
+    (warning,) = [w for w in rec.warnings if w.code == "ambiguous_century"]
+    assert warning.severity == "info" and "01.01.1911" in warning.message and "2011" in warning.message
+    assert not any(w.code == "viz_mismatch" for w in rec.warnings)
+    # Merged again (the page's print read a second time), it says the same.
+    merge_printed(rec, {"date_of_birth": printed("date_of_birth", "1911-01-01", text="01.01.1911")})
+    assert [w.message for w in rec.warnings if w.code == "ambiguous_century"] == [warning.message]
+    # A printed century that would put the birth after the expiry is a misreading: a mismatch.
+    rec = record(date_of_birth="1974-08-12", date_of_expiry="2012-04-15")
+    merge_printed(rec, {"date_of_birth": printed("date_of_birth", "2074-08-12", text="12.08.2074")})
+    assert rec.fields["date_of_birth"] == "1974-08-12"
+    assert any(w.code == "viz_mismatch" for w in rec.warnings)
+
+
+def test_an_unflagged_birth_after_the_date_of_issue_takes_the_earlier_century():
+    rec = record(date_of_birth="2011-01-01", date_of_expiry="2012-07-04")
+    merge_printed(rec, {"date_of_issue": printed("date_of_issue", "2002-07-04")})
+    assert rec.fields["date_of_birth"] == "1911-01-01"
+    (warning,) = [w for w in rec.warnings if w.code == "ambiguous_century"]
+    assert warning.severity == "info" and "2002-07-04" in warning.message
+
+
 def test_ambiguous_century_not_settled_by_a_two_digit_print():
     ambiguous = Warning("ambiguous_century", "the birth century cannot be told from the MRZ", "date_of_birth")
     rec = record(date_of_birth="2024-03-05", warnings=[ambiguous])

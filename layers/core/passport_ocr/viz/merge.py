@@ -12,10 +12,11 @@ Rules (the MRZ is the machine-verifiable source, the visual zone fills in and cr
   MRZ is a cut-down form of it. The full name is returned *in MRZ letters* (uppercase,
   transliterated per ICAO 9303 part 3: 'Müller' -> 'MUELLER', matching the MRZ's choice of
   spelling), so the record's names stay comparable with the MRZ and with each other.
-- A birth date whose century the MRZ cannot tell ('ambiguous_century') takes the printed
-  four-digit year when day, month and two-digit year agree; the warning is downgraded to
-  'info' and says where the century came from. Failing a four-digit print, a date of issue
-  before the MRZ birth date shows the century is the earlier one.
+- The MRZ birth date's century is a guess: it takes the printed four-digit year when day,
+  month and two-digit year agree, whether the guess was flagged ('ambiguous_century',
+  downgraded to 'info') or not (a new 'info' warning says the print changed it). Failing
+  a four-digit print, a date of issue before the MRZ birth date shows the century is the
+  earlier one.
 - Printed values that agree with the MRZ raise that field's confidence.
 """
 
@@ -162,37 +163,51 @@ def _extend_truncated_name(record: Record, field: str, printed: PrintedValue) ->
 
 
 def _settle_century_from_issue(record: Record) -> None:
-    """A birth date after the date of issue is a century too late: the MRZ's guess was wrong."""
+    """A birth date after the date of issue is a century too late: the MRZ's guess was wrong
+    (or its two-digit year, flagged or not, only looked settled: a specimen holder born 1911)."""
     birth, issued = record.fields.get("date_of_birth"), record.fields.get("date_of_issue")
-    ambiguous = [w for w in record.warnings if w.code == "ambiguous_century" and w.field == "date_of_birth"]
-    if not (ambiguous and birth and issued and issued < birth):
+    if not (birth and issued and issued < birth):
         return
     earlier = f"{int(birth[:4]) - 100:04d}{birth[4:]}"
     if earlier >= issued:
         return
-    record.fields["date_of_birth"] = earlier
+    _set_birth_century(record, earlier, f"the birth century follows from the printed date of issue {issued}")
+
+
+def _set_birth_century(record: Record, birth: str, why: str) -> None:
+    """The birth date in another century than the MRZ's guess, saying why: the warning the
+    MRZ parser gave (ambiguous_century), or a new one, is 'info' since the print settles it."""
+    mrz_value = record.fields["date_of_birth"]
+    record.fields["date_of_birth"] = birth
+    ambiguous = [w for w in record.warnings if w.code == "ambiguous_century" and w.field == "date_of_birth"]
+    if birth != mrz_value:
+        why += f" (the MRZ year '{mrz_value[2:4]}' alone gave {mrz_value[:4]})"
+    if not ambiguous:
+        record.warn("ambiguous_century", why, "date_of_birth", "info")
+        return
+    # (A warning already settled, by an earlier merge of the same page's print, keeps its words.)
     record.warnings = [
-        replace(w, severity="info", message=f"the birth century follows from the printed date of issue {issued}")
-        if w in ambiguous
-        else w
-        for w in record.warnings
+        replace(w, severity="info", message=why) if w in ambiguous and w.severity != "info" else w for w in record.warnings
     ]
 
 
 def _settle_century(record: Record, printed: PrintedValue) -> bool:
-    ambiguous = [w for w in record.warnings if w.code == "ambiguous_century" and w.field == "date_of_birth"]
-    if not ambiguous or not printed.four_digit_year or not printed.labelled and printed.confidence < TRUSTED_PRINT:
+    """The century of a four-digit printed birth year that agrees with the MRZ on the rest.
+
+    The MRZ holds no century: its reader guesses one (the latest that makes a living
+    person) and flags the guess when an older one is as possible. A specimen or a very old
+    holder (born 1911, read in 2026) makes an unflagged wrong guess; the print settles both,
+    unless it would put the birth after the document's expiry."""
+    ambiguous = any(w.code == "ambiguous_century" and w.field == "date_of_birth" for w in record.warnings)
+    if not printed.four_digit_year or not printed.labelled and printed.confidence < TRUSTED_PRINT:
         return False
     mrz_value = record.fields["date_of_birth"] or ""
     # Same day, month and last two digits of the year: only the century differs.
-    if printed.value[2:] != mrz_value[2:]:
+    if printed.value[2:] != mrz_value[2:] or (printed.value == mrz_value and not ambiguous):
         return False
-    record.fields["date_of_birth"] = printed.value
+    expiry = record.fields.get("date_of_expiry")
+    if expiry and printed.value >= expiry:
+        return False
+    _set_birth_century(record, printed.value, f"the birth century is from the printed date {printed.text.strip()!r}")
     record.confidence["date_of_birth"] = round(_combined(record.confidence.get("date_of_birth"), printed.confidence), 4)
-    record.warnings = [
-        replace(w, severity="info", message=f"the birth century is from the printed date {printed.text.strip()!r}")
-        if w in ambiguous
-        else w
-        for w in record.warnings
-    ]
     return True
