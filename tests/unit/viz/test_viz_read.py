@@ -97,6 +97,25 @@ def test_unlabelled_date_off_by_one_unsure_digit_takes_the_runner_up_unsurely():
     assert found.confidence <= 0.6 * 0.3  # as sure as the recogniser was of the changed digit
 
 
+def test_a_validity_printed_as_one_period_gives_its_first_date_as_the_date_of_issue():
+    # An old Romanian card: 'Valabilitate/Validité/Validity 17.10.03-09.05.2013', the
+    # expiry on the holder's birthday (so no whole-year validity vouches for the issue date).
+    fields = {"date_of_birth": "1985-05-09", "date_of_expiry": "2013-05-09"}
+    lines = page(
+        ("Emisa de/Delivree par/Issued by", 10, 10, 300, 30),
+        ("Mun. Hunedoara", 10, 32, 200, 52),
+        ("Valabilitate/Validite/Validity", 400, 10, 700, 30),
+        ("17.10.03-09.05.2013", 400, 32, 650, 52),
+    )
+    found = read_printed_fields(lines, fields)
+    assert found["date_of_issue"].value == "2003-10-17"
+    assert found["date_of_issue"].confidence < 0.5  # still reviewed: nothing else confirms it
+    assert found["date_of_expiry"].value == "2013-05-09"
+    # Two dates side by side without a dash are not a period.
+    lines[3] = page(("17.10.03 09.05.2013", 400, 32, 650, 52))[0]
+    assert "date_of_issue" not in read_printed_fields(lines, fields)
+
+
 def test_unlabelled_date_that_is_no_plausible_issue_date_is_ignored():
     lines = page(("03.02.1999", 10, 32, 150, 52))
     assert "date_of_issue" not in read_printed_fields(lines, MRZ_FIELDS)

@@ -52,6 +52,10 @@ IRREGULAR_VALIDITY_CONFIDENCE = 0.45
 # An issue date found without a label is worth at most this much of its reading's
 # confidence: the date order and the validity period attribute it, not the page.
 UNLABELLED_ISSUE_SCORE = 0.6
+# A validity printed as one period: two dates joined by a dash. The first is the date of
+# issue, attributed by its place in the period rather than by a label of its own.
+VALIDITY_RANGE_JOIN = re.compile(r"\s*[-\u2013\u2014~]\s*")
+VALIDITY_RANGE_SCORE = 0.9
 # A place of birth or an authority found by the field order alone (viz.order: its label
 # unreadable) is worth at most this much of its reading's confidence, and always reviewed.
 UNLABELLED_PLACE_SCORE = 0.6
@@ -654,10 +658,18 @@ def _attribute_dates(
     birth = _parse_mrz_date(mrz_fields.get("date_of_birth"))
     expiry = _parse_mrz_date(mrz_fields.get("date_of_expiry"))
     unlabelled: list[tuple[int, PrintedDate]] = []
+    range_starts = _validity_range_starts(dates, lines, expiry)
     for index, printed, group in dates:
         text = lines[index].text[printed.start : printed.end]
         candidates = printed.candidates()
         line_confidence = lines[index].date_confidence_of(printed.start, printed.end)
+        if (index, printed.start) in range_starts:
+            value = _date_field_value(
+                "date_of_issue", printed, mrz_fields, VALIDITY_RANGE_SCORE * line_confidence, text, labelled=True
+            )
+            if value and _issue_plausibility(date.fromisoformat(value.value), expiry, birth) > 0.0:
+                _keep(found, value)
+                continue
         # Equal to an MRZ date: that is what it is, whatever the label reading says. The birth
         # date matches whatever its century: the MRZ only knows two digits of the year.
         matched = None
@@ -711,6 +723,27 @@ def _attribute_dates(
         _keep(found, value)
     elif not plausible and expiry is not None:
         _keep(found, _issue_with_unread_month(lines, expiry, birth))
+
+
+def _validity_range_starts(
+    dates: list[tuple[int, PrintedDate, _LabelGroup | None]], lines: list[_Line], expiry: date | None
+) -> set[tuple[int, int]]:
+    """(line, start) of the dates printed as the first end of a validity period whose other
+    end is the MRZ expiry ('17.10.03-09.05.2013' under 'Validity'): issuers that print the
+    validity as one period (Romanian cards) print the date of issue that way."""
+    if expiry is None:
+        return set()
+    starts = set()
+    by_line: dict[int, list[PrintedDate]] = {}
+    for index, printed, _ in dates:
+        by_line.setdefault(index, []).append(printed)
+    for index, printed_dates in by_line.items():
+        ordered = sorted(printed_dates, key=lambda d: d.start)
+        for first, second in zip(ordered, ordered[1:]):
+            between = lines[index].text[first.end : second.start]
+            if expiry in second.candidates() and VALIDITY_RANGE_JOIN.fullmatch(between):
+                starts.add((index, first.start))
+    return starts
 
 
 def _issue_with_unread_month(lines: list[_Line], expiry: date, birth: date | None) -> PrintedValue | None:
