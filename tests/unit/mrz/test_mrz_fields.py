@@ -74,6 +74,11 @@ def test_birth_century_ambiguity():
     assert birth_date("120301", TODAY).ambiguous_century
     # 2008 (18) or 1908 (118, older than AMBIGUOUS_OLDEST_AGE): taken as 2008.
     assert not birth_date("080301", TODAY).ambiguous_century
+    # On a document that expired in 2012 the holder is judged then: born 1911, they were 101
+    # (a Czech specimen's holder), not 115 as now, so 2011 is no longer a sure guess.
+    assert not birth_date("110101", TODAY).ambiguous_century
+    assert birth_date("110101", TODAY, expiry=date(2012, 7, 4)).ambiguous_century
+    assert not birth_date("110101", TODAY, expiry=date(2031, 7, 4)).ambiguous_century
 
 
 def test_expiry_window():

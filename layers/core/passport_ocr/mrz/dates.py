@@ -6,7 +6,8 @@ than AMBIGUOUS_OLDEST_AGE), the birth century is ambiguous: e.g. '120301' read i
 either a 14-year-old (2012) or a 114-year-old (1912). The caller flags it.
 
 A document cannot expire before its holder is born: when the expiry date is known, a birth
-century after it is ruled out.
+century after it is ruled out, and the holder's age for the ambiguity is taken at the
+expiry of a document that has expired.
 
 Expiry: the century that puts the date within [today - EXPIRY_PAST_YEARS, today +
 EXPIRY_FUTURE_YEARS); that window is 100 years wide, so exactly one century fits.
@@ -72,7 +73,10 @@ def birth_date(text: str, today: date, expiry: date | None = None) -> BirthDate:
         return BirthDate(None, in_future=True)
     chosen = max(past)
     older = _in_century(parsed[0], parsed[1], parsed[2], (chosen.year // 100 - 1) * 100)
-    ambiguous = older is not None and _years_between(older, today) < AMBIGUOUS_OLDEST_AGE
+    # The holder was alive while the document was valid: an expired one is judged at its
+    # expiry (born 1911, on a passport that expired in 2012, was 101 then, not 115 now).
+    lived_until = min(today, expiry) if expiry is not None else today
+    ambiguous = older is not None and _years_between(older, lived_until) < AMBIGUOUS_OLDEST_AGE
     return BirthDate(chosen, ambiguous_century=ambiguous)
 
 
