@@ -262,17 +262,16 @@ class LocalEngine:
         if not located:
             return
         strongest = max(zone.score for zone in located)
-        for zone in located:
-            if len(zone.lines) < 2 or zone.score < OTHER_DOCUMENT_MIN_SCORE * strongest:
-                continue
-            corners = zone.corners_in_input()
-            if any(overlap(corners, seen.corners_in_input()) > 0 for seen in read):
-                continue
-            read.append(zone)
-            yield from self._zone_readings(image, refine_zone(image, zone) or zone)
+        strong = [z for z in located if len(z.lines) > 1 and z.score >= OTHER_DOCUMENT_MIN_SCORE * strongest]
+        yield from self._readings_apart(image, strong, read)
         # A second document the located zones missed: looked for beside the ones read.
         found = [zone.corners_in_input() for zone in read if len(zone.lines) > 1]
-        for zone in zones_apart(image, found, MIN_INK_CONTRAST):
+        yield from self._readings_apart(image, zones_apart(image, found, MIN_INK_CONTRAST), read)
+
+    def _readings_apart(self, image: Image.Image, zones, read: list[MrzZone]) -> Iterator[MrzReading]:
+        """The readings of each of `zones` that overlaps no zone read so far (each one read is
+        added to `read`)."""
+        for zone in zones:
             corners = zone.corners_in_input()
             if any(overlap(corners, seen.corners_in_input()) > 0 for seen in read):
                 continue

@@ -9,6 +9,8 @@ documents' reach, the second one has its own ink level and angle.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import numpy as np
 from PIL import Image
 
@@ -61,10 +63,11 @@ def strips_apart(size: tuple[int, int], zone_corners: list) -> list[tuple[int, i
     return [s for s in strips if s[2] - s[0] >= smallest and s[3] - s[1] >= smallest]
 
 
-def zones_apart(image: Image.Image, zone_corners: list, min_contrast: int) -> list[MrzZone]:
+def zones_apart(image: Image.Image, zone_corners: list, min_contrast: int) -> Iterator[MrzZone]:
     """Candidate MRZ zones (input coordinates) in the strips outside the documents whose MRZs
-    have `zone_corners`, each strip located on its own at the first working size."""
-    zones: list[MrzZone] = []
+    have `zone_corners`, each strip located on its own at the first working size, and only
+    once the zones of the strips before it have been taken (a caller that stops early does
+    not pay for the rest)."""
     for left, top, right, bottom in strips_apart(image.size, zone_corners):
         strip = image.crop((left, top, right, bottom))
         try:
@@ -72,8 +75,5 @@ def zones_apart(image: Image.Image, zone_corners: list, min_contrast: int) -> li
         except NoMrzFound:
             continue
         shift = geometry.translation(-left, -top)
-        zones.extend(
-            MrzZone(z.lines, z.to_work @ shift, z.angle_deg, z.scale, z.score)
-            for z in [z for z in found if len(z.lines) > 1][:ZONES_PER_STRIP]
-        )
-    return zones
+        for z in [z for z in found if len(z.lines) > 1][:ZONES_PER_STRIP]:
+            yield MrzZone(z.lines, z.to_work @ shift, z.angle_deg, z.scale, z.score)

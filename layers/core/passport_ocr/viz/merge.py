@@ -185,7 +185,8 @@ def _set_birth_century(record: Record, birth: str, why: str) -> None:
     if not ambiguous:
         record.warn("ambiguous_century", why, "date_of_birth", "info")
         return
-    # (A warning already settled, by an earlier merge of the same page's print, keeps its words.)
+    # A warning already settled keeps its words: the date of issue settles the century before
+    # the printed birth date is compared, and the same print may be merged again.
     record.warnings = [
         replace(w, severity="info", message=why) if w in ambiguous and w.severity != "info" else w for w in record.warnings
     ]
