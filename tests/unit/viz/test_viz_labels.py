@@ -31,6 +31,8 @@ from passport_ocr.viz.labels import LABELS, find_labels, guess_label, has_value_
         ("10. Lieu de maissance7 Place of hirth", "place_of_birth"),  # '/' read as '7'
         ("Lugar de na", "place_of_birth"),  # only the start of the line was read
         ("Autoridad/Author", "authority"),
+        ("issuina AumoitvAutorté de délvrance", "authority"),  # slash lost between two languages
+        ("NetionaltyNaconalte", "nationality"),
     ],
 )
 def test_label_found_despite_ocr_noise(text, field):
@@ -132,3 +134,19 @@ def test_a_line_cut_inside_a_label_word_names_that_words_fields():
     assert cut_word_fields("Geburtsdat") == {"date_of_birth"}
     assert cut_word_fields("Date of") == set()  # whole words: find_labels' business
     assert cut_word_fields("/ Aut") == set()  # too few letters to tell
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("Emisa de/Delivree par/issued by", "authority"),  # Romanian card: not 'délivré le', a date's
+        ("Issuing Post Name", "authority"),  # US visas
+        ("Pasą išdavė / Authority / Autorité", "authority"),
+        ("Dzimšanas vieta / Place of birth", "place_of_birth"),
+        ("Loc nastere/Lieu de naissance/Place of birth", "place_of_birth"),
+    ],
+)
+def test_every_language_of_a_national_label_names_one_field(text, field):
+    hits = find_labels(text)
+    assert hits and {hit.field for hit in hits} == {field}
+    assert is_label_text(text)

@@ -153,3 +153,12 @@ def test_a_value_loosely_like_a_label_is_placed_but_a_misread_date_label_is_not(
     assert (found["place_of_birth"].value, found["authority"].value) == ("LEEDS", "PASSPORT CANADA")
     lines = lines + page(("9. Dae ol isue", 800, 701, 1060, 780))
     assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "LEEDS"
+
+
+def test_a_line_read_as_nothing_is_no_value_whatever_its_place():
+    # The authority is printed on another page; where it would be, the recogniser read the
+    # signature's small label as nothing it could name ('Cenneo' at 0.26).
+    lines = [line for line in WORN_PASSPORT if line.text != "Polisen"] + page(("Cenneo", 598, 810, 756, 887), confidence=0.26)
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert "authority" not in found
+    assert found["place_of_birth"].value == "Århus"

@@ -460,3 +460,65 @@ def test_arbitrary_lines_never_make_the_reader_fail():
         cut = frozenset(rng.sample(["surname", "given_names"], rng.randint(0, 2)))
         found = read_printed_fields(lines, rng.choice(mrz_options), cut)
         assert all(value.field == field for field, value in found.items())
+
+
+# The Utopia specimen scanned small: the English half of the place-of-birth label misread past
+# matching, and the authority's label misread as a whole (guessed).
+WORN_SPECIMEN = page(
+    ("Date of bimtu Dete de rsssacce", 290, 306, 509, 329),
+    ("12 AUGIAOUT 74", 298, 323, 440, 350),
+    ("Sao Seca", 290, 343, 364, 369),
+    ("Ploce ofoité Lieo de eassance", 422, 344, 645, 371),
+    ("ZENITH", 446, 363, 512, 389),
+    ("F", 300, 366, 318, 386),
+    ("AuffortyVesorse", 598, 381, 733, 408),
+    ("Dete of tioe/ Dete de delnece", 289, 384, 514, 411),
+    ("PASSPORT OFFICE", 613, 398, 781, 429),
+    ("16 APRUAVR. 07", 294, 404, 417, 430),
+)
+
+
+def test_a_label_whose_first_language_is_misread_starts_where_its_line_does():
+    # 'Lieo de eassance' alone starts right of ZENITH: the whole label starts above it.
+    found = read_printed_fields(WORN_SPECIMEN, MRZ_FIELDS)
+    assert found["place_of_birth"].value == "ZENITH"
+
+
+def test_one_value_is_never_given_to_two_fields():
+    # The place of birth's value went undetected: the label's reach finds the authority's
+    # value below and right of it. The nearer label (the authority's) keeps it.
+    lines = page(
+        ("Place of birth/ Lieu de naissance", 422, 344, 645, 371),
+        ("Authority/ Autorité", 598, 381, 733, 408),
+        ("PASSPORT OFFICE", 613, 398, 781, 429),
+    )
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["authority"].value == "PASSPORT OFFICE"
+    assert "place_of_birth" not in found
+
+
+def test_a_value_wider_than_its_label_is_kept_whole_when_nothing_is_above_its_left_part():
+    lines = page(
+        ("DATA WYDANIA/DATE OF ISSUE", 547, 813, 835, 861),
+        ("ORGAN WYDAJACY", 1169, 817, 1353, 859),
+        ("WOJEWODA MAZOWIECKI", 978, 851, 1313, 900),
+        ("2004.12.31", 568, 853, 702, 898),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["authority"].value == "WOJEWODA MAZOWIECKI"
+    # A value of the field to the left, merged into the line, is still cut off.
+    merged = page(
+        ("Sex", 400, 817, 460, 859),
+        ("Authority", 560, 817, 700, 859),
+        ("F PASSPORT OFFICE", 405, 851, 860, 900),
+    )
+    assert read_printed_fields(merged, MRZ_FIELDS)["authority"].value == "PASSPORT OFFICE"
+
+
+def test_a_label_found_inside_a_word_glued_from_two_languages():
+    # 'Issuing Authority/Autorité de délivrance' read with its slash lost.
+    lines = page(
+        ("14 JAN /JAN 13", 459, 650, 833, 700),
+        ("issuina AumoitvAutorté de délvrance", 446, 750, 858, 790),
+        ("GATINEAU", 481, 777, 672, 820),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["authority"].value == "GATINEAU"

@@ -46,6 +46,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "lugar de nacimiento", "luogo di nascita", "local de nascimento", "naturalidade",
         "geboorteplaats", "miejsce urodzenia", "misto narozeni", "fodelseort", "fodested",
         "fodselssted", "syntymapaikka", "szuletesi hely", "locul nasterii", "dogum yeri",
+        "loc nastere", "dzimsanas vieta", "gimimo vieta", "mjesto rodenja", "kraj rojstva", "miesto narodenia",
     ),
     "authority": (
         "authority", "issuing authority", "issued by", "autorite", "autorite de delivrance",
@@ -53,6 +54,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "autoridade", "entidade emissora", "afgegeven door", "instantie", "organ wydajacy",
         "organ wydajacy paszport", "vydal", "myndighet", "utfardad av", "myndighed", "udstedt af",
         "viranomainen", "kiallito hatosag", "autoritatea", "veren makam",
+        "delivre par", "delivree par", "expedido por", "emitido por", "emis de", "emisa de", "eliberat de",
+        "issuing post", "issuing post name", "izdevejiestade", "pasa isdave", "izdao", "izdala",
     ),
     "surname": (
         "surname", "name", "last name", "family name", "nom", "nom de famille", "name nachname",
@@ -116,12 +119,25 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-def _words_with_spans(text: str) -> list[tuple[str, int, int]]:
+def _words_with_spans(text: str, split_case: bool = False) -> list[tuple[str, int, int]]:
     folded = fold(text)
     # fold() can change length only for characters expanded by NFKD; map spans on the folded text
     # back proportionally, which is exact for the Latin letters we see on documents.
     ratio = len(text) / max(1, len(folded))
-    return [(m.group(), int(m.start() * ratio), int(m.end() * ratio)) for m in _WORD.finditer(folded)]
+    # `split_case`: a lowercase letter followed by a capital starts a new word (small print
+    # read with its slash or space lost: 'AumoitvAutorté de délvrance'). Positions are those
+    # of the folded text.
+    boundaries = {
+        round(i / ratio) for i in range(1, len(text)) if split_case and text[i - 1].islower() and text[i].isupper()
+    }
+    words = []
+    for match in _WORD.finditer(folded):
+        start = match.start()
+        for cut in sorted(b for b in boundaries if match.start() < b < match.end()):
+            words.append((folded[start:cut], int(start * ratio), int(cut * ratio)))
+            start = cut
+        words.append((folded[start : match.end()], int(start * ratio), int(match.end() * ratio)))
+    return words
 
 
 def _bigrams(word: str) -> set[str]:
@@ -220,7 +236,8 @@ def find_labels(text: str) -> list[LabelHit]:
     Glued words are split into misread label words only when every part then lies in a
     label: a part that resembles a label word by chance ('GebutsorPa' + 'oirth') would
     otherwise read as a value beside its label."""
-    words = _split_joined(_words_with_spans(_NUMBERING.sub(lambda m: " " * len(m.group()), text)))
+    unnumbered = _NUMBERING.sub(lambda m: " " * len(m.group()), text)
+    words = _split_joined(_words_with_spans(unnumbered))
     hits = _phrase_hits(words)
     loose = _split_joined(words, loose=True)
     if loose != words:
@@ -228,6 +245,20 @@ def find_labels(text: str) -> list[LabelHit]:
         parts = set(loose) - set(words)
         if all(any(h.start <= start and end <= h.end for h in loose_hits) for _, start, end in parts):
             return loose_hits
+    if not hits:
+        # Words split where a capital follows a lowercase letter count the same way, except
+        # that parts before the first label may be anything (its other language, misread:
+        # 'AumoitvAutorté de délvrance'); a part after it must be a label too, or it would be
+        # taken for the value beside the label.
+        cased = _split_joined(_words_with_spans(unnumbered, split_case=True))
+        if cased != words:
+            cased_hits = _phrase_hits(cased)
+            parts = set(cased) - set(words)
+            if cased_hits and all(
+                end <= cased_hits[0].start or any(h.start <= start and end <= h.end for h in cased_hits)
+                for _, start, end in parts
+            ):
+                return cased_hits
     return hits
 
 

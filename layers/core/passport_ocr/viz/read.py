@@ -59,6 +59,9 @@ VALIDITY_RANGE_SCORE = 0.9
 # A place of birth or an authority found by the field order alone (viz.order: its label
 # unreadable) is worth at most this much of its reading's confidence, and always reviewed.
 UNLABELLED_PLACE_SCORE = 0.6
+# ...and only when its line was read with at least this mean confidence: lower, it is a
+# signature's scrawl or a label read as nothing ('Cenneo' for 'Signature du titulaire').
+MIN_PLACED_LINE_CONFIDENCE = 0.4
 # The holder's name found by what it spells (no label read) is worth this much of its
 # reading's confidence: the MRZ vouches for its letters up to where it cut the name.
 NAME_BY_CONTENT_SCORE = 0.9
@@ -177,6 +180,7 @@ class _Segment:
     start: int
     end: int
     below: bool  # True: in the line under the label; False: after it on the same line
+    distance: float = 0.0  # from the label: the gap down to the line, and a fifth of the x offset
 
 
 def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
@@ -332,11 +336,29 @@ def _label_groups(lines: list[_Line]) -> list[_LabelGroup]:
             # ('Lieu de nasspce7 Pace of birth', its slash read '7'). The label starts with
             # the line, where its value does.
             before = line.text[:start]
-            if current is None and (before.rstrip().endswith("/") or reads_as_label_of(before, hit.field)):
+            if current is None and (
+                before.rstrip().endswith("/") or reads_as_label_of(before, hit.field) or _garbled_label_words(before)
+            ):
                 start = 0
             current = _LabelGroup(hit.field, index, start, hit.end, hit.score)
             groups.append(current)
     return groups
+
+
+# Words before a line's first label, in the same detected box, with at least this many
+# letters and no digit, are that label in another language misread past matching ('Ploce
+# ofoité Lieo de eassance', 'issuina AumoitvAutorté de délvrance'): labels of two fields
+# are boxed apart, and a short misread word ('Sevsexa') may be another field's label.
+MIN_GARBLED_LABEL_LETTERS = 8
+
+
+def _garbled_label_words(before: str) -> bool:
+    """Whether `before` (what precedes a line's first label) is that label's other language,
+    misread: letters and separators only after any field number, at least
+    MIN_GARBLED_LABEL_LETTERS letters."""
+    before = _FIELD_NUMBER.sub("", before)
+    letters = sum(c.isalpha() for c in before)
+    return letters >= MIN_GARBLED_LABEL_LETTERS and all(c.isalpha() or c in _SEPARATORS for c in before)
 
 
 def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGroup]) -> _Segment | None:
@@ -353,6 +375,12 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
 
     label_x0, label_x1 = line.x_at(group.start), line.x_at(group.end)
     region_x1 = line.x_at(region_end) if region_end < len(line.text) else float("inf")
+    # So does the next label to the right on the label's row, boxed apart from this one:
+    # labels in a row head the columns their values print in.
+    region_x1 = min([region_x1] + [
+        lines[g.line].x_at(g.start) for g in groups
+        if g.line != group.line and _same_row(lines[g.line], line) and lines[g.line].x_at(g.start) > label_x1
+    ])
     height = line.height
     best: tuple[float, int] | None = None
     for index, other in enumerate(lines):
@@ -379,9 +407,13 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
     if best is None or _numbered_label_of_another_field(lines[best[1]], group.field):
         return None
     value_line = lines[best[1]]
-    start = 0 if value_line.box[0] >= label_x0 - _VALUE_X_TOLERANCE * height else value_line.index_at(
-        label_x0 - 0.5 * height
-    )
+    # A value line reaching left of its label is cut there when another field's text lies
+    # above its left part (a neighbour's value merged with this one); with nothing above it,
+    # it is one value printed wider than its label ('WOJEWODA MAZOWIECKI' under 'ORGAN WYDAJACY').
+    reaches_left = value_line.box[0] < label_x0 - _VALUE_X_TOLERANCE * height
+    start = value_line.index_at(label_x0 - 0.5 * height) if reaches_left and (
+        group.start > 0 or _row_has_text_over(lines, group.line, value_line.box[0], label_x0)
+    ) else 0
     end = len(value_line.text) if region_x1 == float("inf") else min(
         len(value_line.text), value_line.index_at(region_x1 - 0.3 * height)
     )
@@ -389,11 +421,39 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
     text = value_line.text
     while 0 < start < len(text) and text[start - 1] != " ":
         start -= 1
-    while 0 < end < len(text) and text[end - 1] != " " and text[end] != " ":
-        end += 1
+    end = _nearest_word_end(text, end)
     if start >= end:
         return None
-    return _Segment(best[1], start, end, below=True)
+    return _Segment(best[1], start, end, below=True, distance=best[0])
+
+
+def _nearest_word_end(text: str, end: int) -> int:
+    """`end` moved to the nearer end of the word it falls in (the word's own end on a tie):
+    a column's edge estimated from box proportions falls a letter or two either side of the
+    gap between two columns' values."""
+    if not 0 < end < len(text) or text[end - 1] == " " or text[end] == " ":
+        return end
+    after = end
+    while after < len(text) and text[after] != " ":
+        after += 1
+    before = end
+    while before > 0 and text[before - 1] != " ":
+        before -= 1
+    return before if 0 < before and end - before < after - end else after
+
+
+def _same_row(a: _Line, b: _Line) -> bool:
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    return overlap >= _SAME_ROW_OVERLAP * min(a.height, b.height)
+
+
+def _row_has_text_over(lines: list[_Line], label_index: int, x0: float, x1: float) -> bool:
+    """Whether a line other than the label's, on the label's row, lies over [x0, x1]."""
+    label = lines[label_index]
+    return any(
+        index != label_index and _same_row(other, label) and other.box[0] < x1 and other.box[2] > x0
+        for index, other in enumerate(lines)
+    )
 
 
 def _numbered_label_of_another_field(line: _Line, field: str) -> bool:
@@ -530,6 +590,8 @@ def read_printed_fields(
     # Every date on the page, with the label group (if any) whose value holds it.
     dates: list[tuple[int, PrintedDate, _LabelGroup | None]] = []
     claimed: set[tuple[int, int]] = set()
+    # The segment each text field's value was taken from, to settle two fields taking one.
+    taken_from: dict[str, _Segment] = {}
 
     for group in groups:
         segment = _value_segment(group, prepared, groups)
@@ -555,17 +617,33 @@ def read_printed_fields(
             value = clean_text(text)
             if value and (group.field not in found or found[group.field].confidence < confidence):
                 found[group.field] = PrintedValue(group.field, value, confidence, text)
+                taken_from[group.field] = segment
 
     for index, line in enumerate(prepared):
         for printed in find_dates(line.text):
             if (index, printed.start) not in claimed:
                 dates.append((index, printed, None))
 
+    _one_field_per_value(found, taken_from)
     _split_full_name(found)
     _names_by_content(prepared, mrz_fields, found, cut_names)
     _attribute_dates(dates, prepared, mrz_fields, found)
     _place_unlabelled(prepared, mrz_fields, found)
     return found
+
+
+def _one_field_per_value(found: dict[str, PrintedValue], taken_from: dict[str, _Segment]) -> None:
+    """A value printed once belongs to one field: when the labels of two fields found the
+    same text (a misread label's reach crossing into the next field's value), the field
+    whose label is nearer keeps it and the other is left unfound."""
+    fields = sorted(taken_from, key=lambda f: taken_from[f].distance)
+    for index, field in enumerate(fields):
+        mine = taken_from[field]
+        for nearer in fields[:index]:
+            theirs = taken_from[nearer]
+            if nearer in found and theirs.line == mine.line and theirs.start < mine.end and mine.start < theirs.end:
+                found.pop(field, None)
+                break
 
 
 def _spells(text: str, mrz_name: str, cut: bool) -> bool:
@@ -633,9 +711,16 @@ def _place_unlabelled(lines: list[_Line], mrz_fields: dict, found: dict[str, Pri
     for field, index in placed.items():
         line = lines[index]
         value = clean_text(line.text)
+        if _mean_confidence(line) < MIN_PLACED_LINE_CONFIDENCE:
+            continue  # a scrawl or a label read as nothing: no value, whatever its place
         if value and value not in taken:
             confidence = UNLABELLED_PLACE_SCORE * line.confidence_of()
             found[field] = PrintedValue(field, value, confidence, line.text, labelled=False)
+
+
+def _mean_confidence(line: _Line) -> float:
+    sure = [c for ch, c in zip(line.text, line.char_confidences) if not ch.isspace()]
+    return sum(sure) / len(sure) if sure else 0.0
 
 
 def _split_full_name(found: dict[str, PrintedValue]) -> None:
