@@ -522,3 +522,17 @@ def test_a_label_found_inside_a_word_glued_from_two_languages():
         ("GATINEAU", 481, 777, 672, 820),
     )
     assert read_printed_fields(lines, MRZ_FIELDS)["authority"].value == "GATINEAU"
+
+
+def test_a_numbered_label_beside_another_is_not_joined_to_it():
+    # Czech page: '06 POHLAVÍ/SEX' and '07 MÍSTO NAROZENÍ/PLACE OF BIRTH' (misread) boxed
+    # apart on one row, close enough to pass for one line cut at a wide space.
+    lines = page(
+        ("06 POHLAVI/SEX", 631, 618, 793, 660),
+        ("07 MÉSTO NABOZENT/PLACT O SURTH", 808, 617, 1145, 661),
+        ("PRAHA", 821, 650, 949, 704),
+        ("M", 627, 651, 695, 705),
+    )
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["place_of_birth"].value == "PRAHA"
+    assert found["sex"].value == "M"

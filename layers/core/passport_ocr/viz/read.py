@@ -311,7 +311,7 @@ def _join_split_lines(lines: list[tuple]) -> list[tuple]:
             overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
             gap = box[0] - other_box[2]
             same_row = overlap >= _SAME_ROW_OVERLAP * min(height, other_height)
-            if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height):
+            if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height) and not _starts_numbered_label(text):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
                 merged = tuple(a + (space,) + b for a, b, space in zip(other_per_char, per_char, _SPACE_ITEMS))
                 joined[k] = (f"{other_text} {text}", merged_box, merged, other_spotted or spotted)
@@ -319,6 +319,16 @@ def _join_split_lines(lines: list[tuple]) -> list[tuple]:
         else:
             joined.append((text, box, per_char, spotted))
     return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
+
+
+# A field number, then a word: the start of a numbered label ('07 MĚSTO NAROZENÍ/...').
+_NUMBERED_START = re.compile(r"^\s*\d{1,2}\s*[.)]?\s+[^\W\d_]{3,}")
+
+
+def _starts_numbered_label(text: str) -> bool:
+    """Whether `text` is a numbered label, read right or closely: the next field's, never the
+    rest of a line the detector cut ('06 POHLAVÍ/SEX' beside '07 MÍSTO NAROZENÍ/PLACE OF BIRTH')."""
+    return bool(_NUMBERED_START.match(text)) and bool(find_labels(text) or guess_label(text))
 
 
 def _label_groups(lines: list[_Line]) -> list[_LabelGroup]:
