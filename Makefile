@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test bootstrap unit lint-template build bench mrz-model clean
+.PHONY: run test bootstrap unit lint-template build bench mrz-model mark-model clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -34,6 +34,21 @@ mrz-model: bootstrap
 	$(BIN)/python scripts/mrz_model/make_data.py --pages 4000 --out $(MRZ_DATA)/train.npz
 	PYTHONPATH=layers/core $(TRAIN_VENV)/bin/python scripts/mrz_model/train.py --data $(MRZ_DATA)/train.npz \
 		--out layers/core/passport_ocr/engines/onnx/ocrb_mrz.onnx
+
+# Remakes the diacritic-mark network (scripts/mark_model/README.md): fonts and PyTorch are
+# training-time tools only.
+MARK_FONTS := fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-urw-base35 fonts-crosextra-carlito \
+	fonts-crosextra-caladea fonts-open-sans fonts-lato fonts-roboto
+mark-model: bootstrap
+	apt-get install -y -q $(MARK_FONTS)
+	test -x $(TRAIN_VENV)/bin/python || python3 -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install -q torch==2.13.0 onnx numpy pillow
+	mkdir -p /tmp/marks
+	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py train --n 180000 --out /tmp/marks/train.npz
+	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py val --n 6000 --out /tmp/marks/val.npz
+	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py eval --n 2000 --out /tmp/marks/eval
+	$(TRAIN_VENV)/bin/python scripts/mark_model/train.py --epochs 6 --max-minutes 18
+	$(BIN)/python scripts/mark_model/eval.py --data /tmp/marks/eval
 
 clean:
 	rm -rf .aws-sam .local

@@ -23,6 +23,9 @@ class OcrChar:
     confidence: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
     distribution: dict[str, float] = field(default_factory=dict)
+    # A letter's marks as read from its image (viz.marks): the probability of each letter
+    # of its base and case, the plain one included; empty when they were not read.
+    marks: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,6 +46,9 @@ class OcrLine:
     confidence: float = 1.0
     unreadable: frozenset[str] = frozenset()
     spotted_label: tuple[str, float] | None = None
+    # Where each of `chars` is centred, as a fraction of the line image's width (from the
+    # recogniser's frames), when the engine knows: where to look at a letter's marks.
+    char_x: list[float] = field(default_factory=list)
 
     @classmethod
     def plain(cls, text: str, confidence: float = 1.0, box=None) -> "OcrLine":

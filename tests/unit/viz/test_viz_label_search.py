@@ -4,6 +4,7 @@ from PIL import Image
 
 from passport_ocr.engines.base import MrzGeometry
 from passport_ocr.ocr_types import OcrLine
+from support.recognizers import ReadsNoMarks
 from passport_ocr.viz.label_search import (
     label_candidates,
     label_strip,
@@ -83,7 +84,7 @@ class _StripDetector:
         return [(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8)]
 
 
-class _ByHeight:
+class _ByHeight(ReadsNoMarks):
     """Reads a crop as the value or the label, by its height."""
 
     def read(self, crops, squeeze=1.0, spot_labels=False):
@@ -116,7 +117,7 @@ def test_no_second_look_when_place_and_authority_were_found():
             boxes = (place, place_value, authority, authority_value, VALUE)  # top to bottom
             return [(*box, 0.8) for box in boxes]
 
-    class _ByHeight:
+    class _ByHeight(ReadsNoMarks):
         def read(self, crops, squeeze=1.0, spot_labels=False):
             texts = {23: "Place of birth", 26: "Authority"}
             return [OcrLine(text=texts.get(crop.height, "MONTRÉAL"), confidence=0.95) for crop in crops]
@@ -155,7 +156,7 @@ def test_a_value_read_in_part_under_a_label_the_search_spotted_is_read_whole():
             strip = label_strip(value, (1600, 1000))
             return [(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8)]
 
-    class _Recognizer:
+    class _Recognizer(ReadsNoMarks):
         def read(self, crops, squeeze=1.0, spot_labels=False):
             lines = []
             for crop in crops:
@@ -206,7 +207,7 @@ def test_a_misread_line_where_the_label_would_be_is_read_again_as_a_candidate():
             self.calls += 1
             return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
 
-    class _Recognizer:
+    class _Recognizer(ReadsNoMarks):
         def read(self, crops, squeeze=1.0, spot_labels=False):
             return [
                 OcrLine(text="Ahery!", confidence=0.55, spotted_label=("authority", -0.4) if spot_labels else None)

@@ -3,6 +3,7 @@
 from PIL import Image, ImageDraw
 
 from passport_ocr.ocr_types import OcrLine
+from support.recognizers import ReadsNoMarks
 from passport_ocr.viz.read import read_printed_fields
 
 from passport_ocr.engines.base import MrzGeometry
@@ -65,7 +66,7 @@ class _RecordingDetector:
         return []
 
 
-class _NothingToRead:
+class _NothingToRead(ReadsNoMarks):
     def read(self, crops, squeeze=1.0, spot_labels=False):
         assert not crops
         return []
@@ -163,7 +164,7 @@ def test_a_value_under_a_label_cut_inside_its_word_is_read_whole():
     label, value = (450.0, 300.0, 1000.0, 343.0), (452.0, 345.0, 1100.0, 389.0)
     image = inked_page((label, ((455, 500), (520, 600), (625, 990))), (value, ((455, 600), (625, 700), (720, 1090))))
 
-    class _CutOrWhole:
+    class _CutOrWhole(ReadsNoMarks):
         def read(self, crops, squeeze=1.0, spot_labels=False):
             texts = {
                 (43, False): "/ Autho", (43, True): "/ Authority",
@@ -182,7 +183,7 @@ def test_values_read_in_part_are_read_whole_when_no_label_names_the_place_or_aut
     value = (452.0, 345.0, 1100.0, 389.0)
     image = inked_page((value, ((455, 600), (625, 700), (720, 1090))))
 
-    class _CutOrWhole:
+    class _CutOrWhole(ReadsNoMarks):
         def __init__(self):
             self.whole_reads = 0
 
@@ -209,7 +210,7 @@ def test_a_value_under_a_bare_label_of_a_wanted_text_field_is_read_whole_at_once
     label, value = (450.0, 300.0, 700.0, 343.0), (452.0, 345.0, 1100.0, 389.0)
     image = inked_page((label, ((455, 690),)), (value, ((455, 600), (625, 700), (720, 1090))))
 
-    class _Reader:
+    class _Reader(ReadsNoMarks):
         def __init__(self):
             self.widths = []
 

@@ -40,9 +40,11 @@ def page_lines_for(
     doc_format: str,
     settings: Settings | None = None,
     wanted: frozenset[str] = WANTED_FIELDS,
+    country: str | None = None,
 ) -> list[OcrLine] | None:
     """The page's text lines for the VIZ stage, or None when the engine cannot give them.
-    The local engine leaves the values of fields not in `wanted` unread."""
+    The local engine leaves the values of fields not in `wanted` unread, and reads the marks
+    of accented letters for the alphabet of `country` (the issuing state)."""
     lines = getattr(reading, "page_lines", None)
     if lines:
         return _above_mrz(lines, reading.geometry)
@@ -55,7 +57,9 @@ def page_lines_for(
         from .local_text import LocalPageText
 
         settings = settings or Settings()
-        return LocalPageText.shared(settings.ocr_threads, settings.model_dir).page_text(image, geometry, doc_format, wanted)
+        return LocalPageText.shared(settings.ocr_threads, settings.model_dir).page_text(
+            image, geometry, doc_format, wanted, country
+        )
     return None
 
 
@@ -87,7 +91,9 @@ def read_visual_zone(
     """
     doc_format = record.mrz.format if record.mrz else "TD3"
     try:
-        lines = page_lines_for(engine, image, reading, doc_format, settings, wanted_fields(record))
+        lines = page_lines_for(
+            engine, image, reading, doc_format, settings, wanted_fields(record), record.fields.get("issuing_country")
+        )
     except DegenerateGeometry:
         lines = None
     if lines is None:

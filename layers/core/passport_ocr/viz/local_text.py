@@ -19,6 +19,7 @@ from ..engines.base import MrzGeometry
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextDetector, detector_model, prepare_detector_input
+from .alphabets import page_alphabet
 from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
 from .labels import cut_word_fields, find_labels, starts_with_label
 from .read import read_printed_fields
@@ -150,10 +151,13 @@ class LocalPageText:
             return cls._shared
 
     def page_text(
-        self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3", wanted: frozenset[str] = WANTED_FIELDS
+        self, image: Image.Image, geometry: MrzGeometry, doc_format: str = "TD3", wanted: frozenset[str] = WANTED_FIELDS,
+        country: str | None = None,
     ) -> list[OcrLine]:
         """Text lines of the data page, boxes in the upright page's pixels, top to bottom;
-        values under labels of fields not in `wanted` are left unread."""
+        values under labels of fields not in `wanted` are left unread. The marks of the
+        letters of the lines that are no labels are read for the alphabet of `country` (the
+        issuing state)."""
         params = self.params
         clock = StageClock()
         self.last_stage_cpu = clock.seconds
@@ -198,6 +202,9 @@ class LocalPageText:
                 ]
                 found = self._reread_whole(page, cut, found, full_boxes, lines)
         clock.lap("label_search")
+        values = [line for line in found if line.box is not None and not _reads_as_label(line.text)]
+        self.recognizer.read_marks([_crop(page, line.box) for line in values], values, page_alphabet(country), params.squeeze)
+        clock.lap("marks")
         return found
 
     def _read_under_new_labels(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,9 @@ from PIL import Image
 
 from ..ocr_types import OcrChar, OcrLine
 from ..engines.recognizer import RecognitionModel
-from .alphabets import ALL_LETTERS, base_letter
+from .alphabets import ALL_LETTERS, PageAlphabet, base_letter
 from .models import model_path
+from .marks import MarkReader, letter_marks
 from .spot import LabelSpotter
 
 REC_HEIGHT = 48  # the model's fixed input height
@@ -134,17 +136,23 @@ def _greedy_runs(
 def decode_line(probabilities: np.ndarray, symbols: list[str], table: LetterTable) -> list[OcrChar]:
     """The characters of one line: the greedy decoding without glyphs of other scripts, the
     neighbours of a letter the recogniser left out (letter_gaps) doubted."""
+    return [char for char, _ in decode_line_at(probabilities, symbols, table)]
+
+
+def decode_line_at(probabilities: np.ndarray, symbols: list[str], table: LetterTable) -> list[tuple[OcrChar, float]]:
+    """decode_line's characters, each with the frame its run is centred on."""
     runs = _greedy_runs(probabilities, symbols, table)
     doubted = {i + side for i in letter_gaps(probabilities, runs, table) for side in (0, 1)}
     chars = []
     for index, run in enumerate(runs):
+        centre = (run.first + run.last + 1) / 2
         # Drop glyphs of other scripts (the Chinese or Cyrillic half of a label).
         if run.char.confidence < MIN_CHAR_CONFIDENCE:
             continue
         if index in doubted and run.char.confidence > DROPPED_LETTER_CONFIDENCE:
-            chars.append(replace(run.char, confidence=DROPPED_LETTER_CONFIDENCE))
+            chars.append((replace(run.char, confidence=DROPPED_LETTER_CONFIDENCE), centre))
         else:
-            chars.append(run.char)
+            chars.append((run.char, centre))
     return chars
 
 
@@ -223,6 +231,7 @@ class TextRecognizer:
         # Letters of the printed languages the dictionary lacks (Vietnamese 'Ầ', 'ụ'...).
         self.unreadable = frozenset(ALL_LETTERS - set(dictionary))
         self.spotter = LabelSpotter(self.symbols)
+        self.mark_reader: MarkReader | None = MarkReader.shared(threads=threads)
 
     def read(self, crops: list[Image.Image], squeeze: float = 1.0, spot_labels: bool = False) -> list[OcrLine]:
         """Recognise line images; returns one OcrLine per crop (box left unset), same order.
@@ -237,11 +246,58 @@ class TextRecognizer:
             for slot, i in enumerate(batch_ids):
                 batch[slot, :, :, : prepared[i].shape[2]] = prepared[i]
             output = self.model.run(batch)
+            frames_per_px = output.shape[1] / widest
             for slot, i in enumerate(batch_ids):
-                chars = decode_line(output[slot][:, self.allowed], self.symbols, self.letters)
+                located = decode_line_at(output[slot][:, self.allowed], self.symbols, self.letters)
+                chars = [char for char, _ in located]
                 text = "".join(c.char for c in chars)
                 confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
-                results[i] = OcrLine(text=text.strip(), chars=chars, confidence=confidence, unreadable=self.unreadable)
+                results[i] = OcrLine(
+                    text=text.strip(), chars=chars, confidence=confidence, unreadable=self.unreadable,
+                    char_x=[frame / frames_per_px / prepared[i].shape[2] for _, frame in located],
+                )
                 if spot_labels:
                     results[i].spotted_label = self.spotter.spot(output[slot][:, self.allowed])
         return [r for r in results if r is not None]
+
+    def read_marks(
+        self, crops: list[Image.Image], lines: list[OcrLine], alphabet: PageAlphabet | None, squeeze: float = 1.0
+    ) -> None:
+        """Read from `crops` (the images `lines` were read from, as read) the marks of each
+        letter whose base the page can print with other marks (OcrChar.marks, viz.marks), in
+        place; nothing when the mark network is not installed. Only letters with such rivals
+        are looked at: the network costs a fraction of a millisecond a letter."""
+        if self.mark_reader is None or not self.mark_reader.available:
+            return
+        for crop, line in zip(crops, lines):
+            if len(line.char_x) != len(line.chars):
+                continue
+            asked = [
+                (k, rivals) for k, char in enumerate(line.chars)
+                if len(rivals := _mark_rivals(char.char, alphabet)) > 1
+            ]
+            if not asked:
+                continue
+            grey = (prepare_line(crop, squeeze).mean(axis=0) + 1.0) / 2.0
+            centres = [(line.char_x[k] * grey.shape[1], rivals) for k, rivals in asked]
+            for (k, _), marks in zip(asked, self.mark_reader.letter_probabilities(grey, centres)):
+                line.chars[k] = replace(line.chars[k], marks=marks)
+
+
+@lru_cache(maxsize=4096)
+def _mark_rivals(letter: str, alphabet: PageAlphabet | None) -> tuple[str, ...]:
+    """The capitals of `letter`'s base that the page can print (any, when its alphabet is
+    unknown) and the mark network tells apart, the plain letter first; () for a character
+    that is no such capital."""
+    # Capitals only: passports print their values in capitals, and in small letters the
+    # network takes the dot of 'i' and the bar of 't' for marks.
+    if not letter.isalpha() or not letter.isupper() or letter_marks(letter) is None:
+        return ()
+    base = base_letter(letter)
+    plain = base if letter.isupper() else base.lower()
+    letters = alphabet.letters if alphabet is not None else ALL_LETTERS
+    same = sorted(
+        c for c in letters | {letter}
+        if base_letter(c) == base and c.isupper() == letter.isupper() and letter_marks(c) is not None
+    )
+    return tuple(dict.fromkeys([plain, *same]))

@@ -1,0 +1,136 @@
+"""Which marks a printed letter carries, read from its image by a small network of our own.
+
+The PP-OCRv6 recogniser reads the base letter of a printed glyph well and its marks badly,
+and surely so: 'Ě' comes out as 'É', 'Ğ' as 'G', 'Ø' as 'O' at 0.98 (viz.alphabets). The mark
+network (scripts/mark_model: trained on rendered letters of many fonts, never the DejaVu faces
+the page generator prints with) looks at a 48 x 40 window of the recogniser's own 48-pixel
+line image, centred where the recogniser's frames put the letter, and says what is above it
+(acute, caron, ring...), below it (cedilla, ogonek, comma) and whether a stroke crosses it.
+Each letter of the same base then gets the product of its three marks' probabilities. The
+recogniser picks the base letter; where the network is sure of other marks the page prints,
+alphabets.mark_letter takes them, for review. Capitals only (recognize.read_marks).
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+from ..engines.sessions import new_session
+
+MODEL_FILE = Path(__file__).parent / "onnx" / "marks.onnx"
+WINDOW_HEIGHT, WINDOW_WIDTH = 48, 40
+# The network's classes, in the order of its outputs (also in the model's metadata).
+ABOVE = ("none", "acute", "grave", "circumflex", "caron", "breve", "ring", "diaeresis", "tilde", "double_acute", "dot", "macron")
+BELOW = ("none", "cedilla", "ogonek", "comma")
+STROKE = ("none", "stroke")
+_COMBINING = {
+    "\u0301": ("above", "acute"), "\u0300": ("above", "grave"), "\u0302": ("above", "circumflex"),
+    "\u030c": ("above", "caron"), "\u0306": ("above", "breve"), "\u030a": ("above", "ring"),
+    "\u0308": ("above", "diaeresis"), "\u0303": ("above", "tilde"), "\u030b": ("above", "double_acute"),
+    "\u0307": ("above", "dot"), "\u0304": ("above", "macron"), "\u0327": ("below", "cedilla"),
+    "\u0328": ("below", "ogonek"), "\u0326": ("below", "comma"),
+}
+# Letters a stroke sets apart, which do not decompose into a letter and marks (the capital
+# eth 'Ð' is drawn as 'Đ').
+_STROKED = {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "Ŧ": "T", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t"}
+MAX_BATCH = 64
+
+
+def letter_marks(letter: str) -> tuple[str, str, str] | None:
+    """(above, below, stroke) of `letter`, or None for a letter the network does not tell
+    (two marks above, as in Vietnamese; a letter of its own such as 'Æ' or 'Þ')."""
+    if letter in _STROKED:
+        return ("none", "none", "stroke")
+    decomposed = unicodedata.normalize("NFD", letter)
+    if not decomposed[:1].isascii() or not decomposed[:1].isalpha():
+        return None
+    marks = {"above": "none", "below": "none"}
+    for mark in decomposed[1:]:
+        place, name = _COMBINING.get(mark, (None, None))
+        if place is None or marks[place] != "none":
+            return None
+        marks[place] = name
+    if letter == "i" or letter == "j":
+        return ("none", "none", "none")  # their dot is part of the letter
+    return (marks["above"], marks["below"], "none")
+
+
+def has_two_marks(letter: str) -> bool:
+    """Whether `letter` carries two marks (Vietnamese 'Ầ'): beyond what the network tells."""
+    return sum(1 for c in unicodedata.normalize("NFD", letter) if unicodedata.combining(c)) >= 2
+
+
+def windows(line: np.ndarray, centres: list[float]) -> np.ndarray:
+    """(N, 1, 48, 40) float windows of a (48, W) grey line in [0, 1], centred on `centres`,
+    padded with the line's background where they leave it."""
+    height, width = line.shape
+    background = float(np.median(np.concatenate([line[0], line[-1], line[:, 0], line[:, -1]])))
+    half = WINDOW_WIDTH // 2
+    padded = np.full((height, width + 2 * WINDOW_WIDTH), background, dtype=np.float32)
+    padded[:, WINDOW_WIDTH : WINDOW_WIDTH + width] = line
+    out = np.empty((len(centres), 1, WINDOW_HEIGHT, WINDOW_WIDTH), dtype=np.float32)
+    for k, centre in enumerate(centres):
+        centre = min(max(centre, 0.0), width - 1.0)  # a frame past the line's end
+        x0 = int(round(centre)) - half + WINDOW_WIDTH
+        out[k, 0] = padded[:, x0 : x0 + WINDOW_WIDTH]
+    return out
+
+
+class MarkReader:
+    """The mark network's session, created on first use and shared by the process."""
+
+    _shared: dict[tuple[Path, int], "MarkReader"] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, model_file: Path = MODEL_FILE, threads: int = 1):
+        self.model_file = Path(model_file)
+        self.threads = threads
+        self._session = None
+        self._session_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, model_file: Path = MODEL_FILE, threads: int = 1) -> "MarkReader":
+        key = (Path(model_file).resolve(), threads)
+        with cls._lock:
+            if key not in cls._shared:
+                cls._shared[key] = cls(key[0], threads)
+            return cls._shared[key]
+
+    @property
+    def available(self) -> bool:
+        return self.model_file.exists()
+
+    def _run(self, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        with self._session_lock:
+            if self._session is None:
+                self._session = new_session(self.model_file, self.threads)
+        above, below, stroke = [], [], []
+        for start in range(0, len(crops), MAX_BATCH):
+            a, b, s = self._session.run(None, {"crops": crops[start : start + MAX_BATCH]})
+            above.append(a), below.append(b), stroke.append(s)
+        return np.concatenate(above), np.concatenate(below), np.concatenate(stroke)
+
+    def letter_probabilities(self, line: np.ndarray, letters: list[tuple[float, tuple[str, ...]]]) -> list[dict[str, float]]:
+        """For each (centre x, candidate letters) of a (48, W) grey line: the candidates'
+        probabilities from their marks, normalised over the candidates the network tells
+        apart (those it cannot are left out)."""
+        if not letters:
+            return []
+        above, below, stroke = self._run(windows(line, [centre for centre, _ in letters]))
+        results = []
+        for k, (_, candidates) in enumerate(letters):
+            scores = {}
+            for letter in candidates:
+                marks = letter_marks(letter)
+                if marks is None:
+                    continue
+                scores[letter] = float(
+                    above[k, ABOVE.index(marks[0])] * below[k, BELOW.index(marks[1])] * stroke[k, STROKE.index(marks[2])]
+                )
+            total = sum(scores.values())
+            results.append({letter: p / total for letter, p in scores.items()} if total > 0 else {})
+        return results
