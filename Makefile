@@ -47,7 +47,7 @@ mark-model: bootstrap
 	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py train --n 180000 --out /tmp/marks/train.npz
 	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py val --n 6000 --out /tmp/marks/val.npz
 	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py eval --n 2000 --out /tmp/marks/eval
-	$(TRAIN_VENV)/bin/python scripts/mark_model/train.py --epochs 6 --max-minutes 18
+	$(TRAIN_VENV)/bin/python scripts/mark_model/train.py --epochs 3
 	$(BIN)/python scripts/mark_model/eval.py --data /tmp/marks/eval
 
 clean:
