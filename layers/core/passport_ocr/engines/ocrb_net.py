@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .sessions import new_session
+from .sessions import SharedPerModelFile, new_session
 
 MODEL_FILE = Path(__file__).resolve().parent / "onnx" / "ocrb_mrz.onnx"
 NET_HEIGHT = 32
@@ -55,11 +55,9 @@ def frames_of(width: int) -> int:
     return width // NET_STRIDE
 
 
-class OcrbNet:
+class OcrbNet(SharedPerModelFile):
     """The network's onnxruntime session, one per process, loaded on first use."""
 
-    _shared: dict[tuple[Path, int], "OcrbNet"] = {}
-    _shared_lock = threading.Lock()
 
     def __init__(self, model_path: Path | str = MODEL_FILE, threads: int = 1):
         self.model_path = Path(model_path)
@@ -69,11 +67,7 @@ class OcrbNet:
 
     @classmethod
     def shared(cls, model_path: Path | str = MODEL_FILE, threads: int = 1) -> "OcrbNet":
-        key = (Path(model_path).resolve(), threads)
-        with cls._shared_lock:
-            if key not in cls._shared:
-                cls._shared[key] = cls(*key)
-            return cls._shared[key]
+        return cls._shared(model_path, threads)
 
     @property
     def loaded(self) -> bool:

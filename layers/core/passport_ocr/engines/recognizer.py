@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ocr_types import OcrChar, OcrLine
-from .sessions import new_session
+from .sessions import SharedPerModelFile, new_session
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 REC_MODEL_FILE = "PP-OCRv6_rec_small.onnx"
@@ -113,16 +113,13 @@ def chars_to_line(chars: list[OcrChar], box=None) -> OcrLine:
     return OcrLine(text=text, chars=chars, box=box, confidence=confidence)
 
 
-class RecognitionModel:
+class RecognitionModel(SharedPerModelFile):
     """The recognition network's one onnxruntime session per process, shared by its decoders.
 
     The MRZ reader and the visual-zone reader decode the same network with different
     alphabets; one session instead of two saves a model's worth of memory and load time.
     `run` returns the raw (N, T, classes) softmax output; decoding is the callers' business.
     """
-
-    _instances: dict[tuple[Path, int], "RecognitionModel"] = {}
-    _instances_lock = threading.Lock()
 
     def __init__(self, model_path: Path | str, threads: int = 1):
         self.model_path = Path(model_path)
@@ -135,11 +132,7 @@ class RecognitionModel:
     @classmethod
     def shared(cls, model_path: Path | str, threads: int = 1) -> "RecognitionModel":
         """The process-wide model for this file and thread count (not loaded yet if new)."""
-        key = (Path(model_path).resolve(), threads)
-        with cls._instances_lock:
-            if key not in cls._instances:
-                cls._instances[key] = cls(key[0], threads)
-            return cls._instances[key]
+        return cls._shared(model_path, threads)
 
     @property
     def loaded(self) -> bool:

@@ -6,6 +6,7 @@ wants exactly what `threads` says, and one inter-op thread (the models run no pa
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 
@@ -19,3 +20,20 @@ def new_session(path: Path | str, threads: int):
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+
+
+class SharedPerModelFile:
+    """`shared(path, threads)`: one instance per class, model file and thread count in the
+    process, so a model's weights are loaded once however many readers use it. Subclasses
+    are built as `cls(path, threads)`."""
+
+    _instances: dict[tuple[type, Path, int], "SharedPerModelFile"] = {}
+    _instances_lock = threading.Lock()
+
+    @classmethod
+    def _shared(cls, model_path: Path | str, threads: int):
+        key = (cls, Path(model_path).resolve(), threads)
+        with SharedPerModelFile._instances_lock:
+            if key not in SharedPerModelFile._instances:
+                SharedPerModelFile._instances[key] = cls(key[1], threads)
+            return SharedPerModelFile._instances[key]

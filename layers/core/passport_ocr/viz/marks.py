@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..engines.sessions import new_session
+from ..engines.sessions import SharedPerModelFile, new_session
 
 MODEL_FILE = Path(__file__).parent / "onnx" / "marks.onnx"
 WINDOW_HEIGHT, WINDOW_WIDTH = 48, 40
@@ -80,11 +80,8 @@ def windows(line: np.ndarray, centres: list[float]) -> np.ndarray:
     return out
 
 
-class MarkReader:
+class MarkReader(SharedPerModelFile):
     """The mark network's session, created on first use and shared by the process."""
-
-    _shared: dict[tuple[Path, int], "MarkReader"] = {}
-    _lock = threading.Lock()
 
     def __init__(self, model_file: Path = MODEL_FILE, threads: int = 1):
         self.model_file = Path(model_file)
@@ -94,11 +91,7 @@ class MarkReader:
 
     @classmethod
     def shared(cls, model_file: Path = MODEL_FILE, threads: int = 1) -> "MarkReader":
-        key = (Path(model_file).resolve(), threads)
-        with cls._lock:
-            if key not in cls._shared:
-                cls._shared[key] = cls(key[0], threads)
-            return cls._shared[key]
+        return cls._shared(model_file, threads)
 
     @property
     def available(self) -> bool:
