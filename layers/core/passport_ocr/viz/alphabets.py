@@ -214,6 +214,16 @@ def base_letter(letter: str) -> str:
     return unicodedata.normalize("NFD", capital)[:1]
 
 
+def base_confidence(char: OcrChar) -> float:
+    """How sure the recogniser is of `char`'s letter whatever its marks: the probability of
+    the letter read and of its runners-up of the same base ('Ú' 0.5 and 'Û' 0.45 are a sure
+    'U'); a character that is no letter, its own confidence."""
+    if not char.char.isalpha():
+        return char.confidence
+    base = base_letter(char.char)
+    return min(1.0, char.confidence + sum(p for a, p in char.alternatives if a.isalpha() and base_letter(a) == base))
+
+
 def _fitting_twins(char: OcrChar, alphabet: PageAlphabet | None) -> OcrChar:
     """`char` with a reading or runner-up the page cannot print replaced by its twin it can."""
     def fitting(letter: str) -> str:
@@ -337,23 +347,16 @@ def mark_letter(read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None) -
     FOREIGN_LETTER_ODDS of its probability among the rivals); a letter so changed gets at
     most MARK_CHANGE_CONFIDENCE, and no more than the recogniser is sure of the base letter
     (its reading and the runners-up of the same base)."""
-    weighed = {
-        letter: p * (FOREIGN_LETTER_ODDS if alphabet is not None and not fits(letter, alphabet) else 1.0)
-        for letter, p in read.marks.items()
-    }
+    # National letters weigh no more than others: the network, unlike the recogniser, has no
+    # bias towards plain letters to make up for.
+    weighed = {letter: p * _variant_weight(letter, alphabet, 1.0) for letter, p in read.marks.items()}
     total = sum(weighed.values())
     if total <= 0:
         return chosen
     letter, weight = max(weighed.items(), key=lambda item: item[1])
-    if letter == chosen.char or weight / total < MARK_CHANGE_PROBABILITY or letter.isascii():
+    if letter == chosen.char or weight / total < MARK_CHANGE_PROBABILITY or letter.isascii() or not fits(letter, alphabet):
         return chosen
-    if alphabet is not None and not fits(letter, alphabet):
-        return chosen
-    base = base_letter(read.char)
-    base_sure = read.confidence + sum(
-        p for a, p in read.alternatives if a.isalpha() and base_letter(a) == base and a != read.char
-    )
-    confidence = min(MARK_CHANGE_CONFIDENCE, base_sure, weight / total)
+    confidence = min(MARK_CHANGE_CONFIDENCE, base_confidence(read), weight / total)
     others = [(a, p) for a, p in [(read.char, read.confidence), *read.alternatives] if a != letter]
     return OcrChar(letter, confidence, others, read.distribution, read.marks)
 

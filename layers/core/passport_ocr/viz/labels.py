@@ -127,9 +127,10 @@ def _words_with_spans(text: str, split_case: bool = False) -> list[tuple[str, in
     # `split_case`: a lowercase letter followed by a capital starts a new word (small print
     # read with its slash or space lost: 'AumoitvAutorté de délvrance'). Positions are those
     # of the folded text.
-    boundaries = {
-        round(i / ratio) for i in range(1, len(text)) if split_case and text[i - 1].islower() and text[i].isupper()
-    }
+    boundaries = (
+        {round(i / ratio) for i in range(1, len(text)) if text[i - 1].islower() and text[i].isupper()}
+        if split_case else set()
+    )
     words = []
     for match in _WORD.finditer(folded):
         start = match.start()

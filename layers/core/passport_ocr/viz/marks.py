@@ -59,11 +59,6 @@ def letter_marks(letter: str) -> tuple[str, str, str] | None:
     return (marks["above"], marks["below"], "none")
 
 
-def has_two_marks(letter: str) -> bool:
-    """Whether `letter` carries two marks (Vietnamese 'Ầ'): beyond what the network tells."""
-    return sum(1 for c in unicodedata.normalize("NFD", letter) if unicodedata.combining(c)) >= 2
-
-
 def windows(line: np.ndarray, centres: list[float]) -> np.ndarray:
     """(N, 1, 48, 40) float windows of a (48, W) grey line in [0, 1], centred on `centres`,
     padded with the line's background where they leave it."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..ocr_types import OcrChar, OcrLine
-from .alphabets import base_letter, page_alphabet, restrict_line
+from .alphabets import base_confidence, page_alphabet, restrict_line
 from .dates import PrintedDate, find_dates
 from .order import place_by_order
 from .translit import extends, mrz_spellings
@@ -133,19 +133,26 @@ class _Line:
     # Per character of `text`: how sure its reading is, marks aside (_base_confidences).
     base_confidences: list[float] | None = None
 
+    def _visible(self, confidences: list[float], start: int = 0, end: int | None = None) -> list[float]:
+        """`confidences` of the characters of text[start:end] that are no spaces."""
+        return [c for ch, c in zip(self.text[start:end], confidences[start:end]) if not ch.isspace()]
+
     def confidence_of(self, start: int = 0, end: int | None = None) -> float:
         """How sure the reading of text[start:end] is: its least sure letter or digit. A
         misread national letter ('KOBENHAVN' for 'KØBENHAVN') is one unsure character in an
         otherwise sure line, which an average would hide; spaces do not count."""
-        sure = [c for ch, c in zip(self.text[start:end], self.char_confidences[start:end]) if not ch.isspace()]
-        return min(sure, default=0.0)
+        return min(self._visible(self.char_confidences, start, end), default=0.0)
 
     def date_confidence_of(self, start: int, end: int) -> float:
         """How sure the reading of a date in text[start:end] is: as confidence_of, with its
         letters (a month name's) as sure as their base letters, whatever their marks."""
-        confidences = self.base_confidences or self.char_confidences
-        sure = [c for ch, c in zip(self.text[start:end], confidences[start:end]) if not ch.isspace()]
-        return min(sure, default=0.0)
+        return min(self._visible(self.base_confidences or self.char_confidences, start, end), default=0.0)
+
+    def mean_confidence(self) -> float:
+        """The mean confidence of the line's characters, spaces aside: how readable the line
+        is as a whole, where one unsure letter is no sign of a scrawl."""
+        sure = self._visible(self.char_confidences)
+        return sum(sure) / len(sure) if sure else 0.0
 
     @property
     def height(self) -> float:
@@ -248,14 +255,7 @@ def _base_confidences(read: OcrLine, line: OcrLine) -> tuple[float, ...]:
     chars = _spelling_chars(read)
     if chars is None or len(read.text) != len(line.text):
         return _char_confidences(line)
-    sure = []
-    for char in chars:
-        if not char.char.isalpha():
-            sure.append(char.confidence)
-            continue
-        base = base_letter(char.char)
-        sure.append(min(1.0, char.confidence + sum(p for a, p in char.alternatives if a.isalpha() and base_letter(a) == base)))
-    return tuple(sure)
+    return tuple(base_confidence(char) for char in chars)
 
 
 def _digit_runners_up(line: OcrLine) -> tuple[tuple[tuple[str, float], ...], ...]:
@@ -308,10 +308,8 @@ def _join_split_lines(lines: list[tuple]) -> list[tuple]:
         height = box[3] - box[1]
         for k, (other_text, other_box, other_per_char, other_spotted) in enumerate(joined):
             other_height = other_box[3] - other_box[1]
-            overlap = min(box[3], other_box[3]) - max(box[1], other_box[1])
             gap = box[0] - other_box[2]
-            same_row = overlap >= _SAME_ROW_OVERLAP * min(height, other_height)
-            if same_row and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height) and not _starts_numbered_label(text):
+            if _boxes_share_row(box, other_box) and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height) and not _starts_numbered_label(text):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
                 merged = tuple(a + (space,) + b for a, b, space in zip(other_per_char, per_char, _SPACE_ITEMS))
                 joined[k] = (f"{other_text} {text}", merged_box, merged, other_spotted or spotted)
@@ -452,9 +450,14 @@ def _nearest_word_end(text: str, end: int) -> int:
     return before if 0 < before and end - before < after - end else after
 
 
+def _boxes_share_row(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two boxes overlap vertically by _SAME_ROW_OVERLAP of the lower one's height."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap >= _SAME_ROW_OVERLAP * min(a[3] - a[1], b[3] - b[1])
+
+
 def _same_row(a: _Line, b: _Line) -> bool:
-    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    return overlap >= _SAME_ROW_OVERLAP * min(a.height, b.height)
+    return _boxes_share_row(a.box, b.box)
 
 
 def _row_has_text_over(lines: list[_Line], label_index: int, x0: float, x1: float) -> bool:
@@ -721,16 +724,11 @@ def _place_unlabelled(lines: list[_Line], mrz_fields: dict, found: dict[str, Pri
     for field, index in placed.items():
         line = lines[index]
         value = clean_text(line.text)
-        if _mean_confidence(line) < MIN_PLACED_LINE_CONFIDENCE:
+        if line.mean_confidence() < MIN_PLACED_LINE_CONFIDENCE:
             continue  # a scrawl or a label read as nothing: no value, whatever its place
         if value and value not in taken:
             confidence = UNLABELLED_PLACE_SCORE * line.confidence_of()
             found[field] = PrintedValue(field, value, confidence, line.text, labelled=False)
-
-
-def _mean_confidence(line: _Line) -> float:
-    sure = [c for ch, c in zip(line.text, line.char_confidences) if not ch.isspace()]
-    return sum(sure) / len(sure) if sure else 0.0
 
 
 def _split_full_name(found: dict[str, PrintedValue]) -> None:
