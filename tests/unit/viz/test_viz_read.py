@@ -1,7 +1,7 @@
 """Finding printed fields in OCR'd lines laid out like a data page (hand-built lines)."""
 
 from passport_ocr.ocr_types import OcrChar, OcrLine
-from passport_ocr.viz.read import read_printed_fields
+from passport_ocr.viz.read import read_printed_fields, unattributed_date_lines
 from support.page_lines import page
 
 MRZ_FIELDS = {"date_of_birth": "1974-08-12", "date_of_expiry": "2012-04-15", "surname": "ERIKSSON"}
@@ -536,3 +536,16 @@ def test_a_numbered_label_beside_another_is_not_joined_to_it():
     found = read_printed_fields(lines, MRZ_FIELDS)
     assert found["place_of_birth"].value == "PRAHA"
     assert found["sex"].value == "M"
+
+
+def test_unattributed_date_lines_are_the_dates_read_as_no_field():
+    lines = [
+        OcrLine.plain("Date of birth 2"),
+        OcrLine.plain("12 08 1974"),
+        OcrLine.plain("04 17 2009"),
+        OcrLine.plain("21 A0 2025"),
+        OcrLine.plain("75001 PARIS 1"),
+    ]
+    printed = read_printed_fields(lines, {"date_of_birth": "1974-08-12", "date_of_expiry": "2030-01-01"})
+    assert "date_of_birth" in printed and "date_of_issue" not in printed
+    assert unattributed_date_lines(lines, printed) == ["04 17 2009", "21 A0 2025"]

@@ -159,12 +159,27 @@ def test_a_cut_mrz_name_is_completed_from_its_printed_line_whose_label_is_unread
     assert [(w.code, w.severity) for w in rec.warnings if w.field == "given_names"] == [("name_from_viz", "error")]
 
 
-def test_a_passport_whose_date_of_issue_could_not_be_read_says_so():
-    # Passports print a date of issue: null there is a reading missed, not a field absent.
+def test_a_passport_whose_date_of_issue_place_and_authority_could_not_be_read_says_so():
+    # Passports print them: null there is a reading missed, not a field absent.
     page = [OcrLine.plain("Surname", box=(10, 40, 200, 60)), OcrLine.plain("ERIKSSON", box=(10, 62, 200, 82))]
     for code, flagged in (("P", True), ("I", False), ("V", False)):
         rec = Record()
         rec.fields.update(document_code=code, surname="ERIKSSON", date_of_birth="1974-08-12", date_of_expiry="2012-04-15")
         read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(page), rec, NoPageText())
         missing = [(w.code, w.field, w.severity) for w in rec.warnings if w.code == "viz_missing"]
+        passport = [("viz_missing", field, "error") for field in ("date_of_issue", "place_of_birth", "authority")]
+        assert missing == (passport if flagged else [])
+
+
+def test_a_card_printing_a_date_that_could_not_be_read_says_its_issue_date_is_unknown():
+    # '04 17 2009': a date with a misread month, neither the birth nor the expiry date. A card
+    # need not print its date of issue, but this one prints a date the reader lost.
+    labelled = [OcrLine.plain("Surname", box=(10, 40, 200, 60)), OcrLine.plain("ERIKSSON", box=(10, 62, 200, 82))]
+    birth = [OcrLine.plain("12 08 1974", box=(10, 100, 200, 120))]
+    for extra, flagged in (([OcrLine.plain("04 17 2009", box=(10, 140, 200, 160))], True), ([], False)):
+        rec = Record()
+        rec.fields.update(document_code="ID", surname="ERIKSSON", date_of_birth="1974-08-12", date_of_expiry="2014-12-07")
+        read_visual_zone(Image.new("RGB", (10, 10)), _page_reading(labelled + birth + extra), rec, NoPageText())
+        missing = [(w.code, w.field, w.severity) for w in rec.warnings if w.code == "viz_missing"]
+        assert rec.fields["date_of_issue"] is None
         assert missing == ([("viz_missing", "date_of_issue", "error")] if flagged else [])

@@ -19,7 +19,7 @@ from ..record import Record
 from ..settings import Settings
 from .labels import find_labels
 from .merge import merge_printed
-from .read import PrintedValue, read_printed_fields
+from .read import PrintedValue, read_printed_fields, unattributed_date_lines
 from .value_boxes import WANTED_FIELDS, wanted_fields
 
 
@@ -99,7 +99,8 @@ def read_visual_zone(
     if lines is None:
         record.warn("viz_unavailable", "the printed page could not be located: visual zone fields not read", None, "info")
         return record
-    if not apply_printed_text(record, lines) and not any(find_labels(line.text) for line in lines):
+    printed = apply_printed_text(record, lines)
+    if not printed and not any(find_labels(line.text) for line in lines):
         # Every data page labels its fields (the holder's name at least): reading no label and
         # no field at all means the page could not be read (rough print), not that it prints
         # no date of issue. A null there would pass for "not printed" on a settled record.
@@ -108,9 +109,25 @@ def read_visual_zone(
             "no printed field could be read on the data page: date of issue, place of birth and "
             "authority are unknown, not absent",
         )
-    elif record.fields.get("date_of_issue") is None and doc_format == "TD3" and _is_passport(record):
-        # Passports print their date of issue (ICAO 9303 part 4); cards and visas may not.
-        record.warn("viz_missing", "passports print a date of issue: it could not be read on this page", "date_of_issue")
+    elif record.fields.get("date_of_issue") is None:
+        if doc_format == "TD3" and _is_passport(record):
+            # Passports print their date of issue (ICAO 9303 part 4); cards and visas may not.
+            record.warn("viz_missing", "passports print a date of issue: it could not be read on this page", "date_of_issue")
+        elif unread := unattributed_date_lines(lines, printed):
+            # A card or visa that prints a date the reader could not make out: it may be the
+            # date of issue, so the null must not pass for "not printed".
+            record.warn(
+                "viz_missing",
+                f"a printed date could not be read ({unread[0]!r}): it may be the date of issue",
+                "date_of_issue",
+            )
+    if printed and doc_format == "TD3" and _is_passport(record):
+        # Passport data pages print the holder's place of birth and the issuing authority
+        # (ICAO 9303 part 4 makes them optional; the issuers we see all print them): a null
+        # there is a reading missed, and must not pass for "not printed" on a settled record.
+        for field, name in (("place_of_birth", "a place of birth"), ("authority", "an authority")):
+            if record.fields.get(field) is None:
+                record.warn("viz_missing", f"passports print {name}: none could be read on this page", field)
     return record
 
 

@@ -77,6 +77,9 @@ UNREAD_MONTH_CONFIDENCE = 0.3
 # A day, then one to four characters that are no month, then a year, separated as dates are:
 # a date whose month was misread past parsing.
 _DAY_SOMETHING_YEAR = re.compile(r"(\d{1,2})[\s.\-/,]+([^\s.\-/,]{1,4})[\s.\-/,]+(\d{4}|\d{2})")
+# A line is a date as read only when at least this share of its characters (spaces aside) are
+# digits: day, year and often the month are numbers; a place with a postcode is mostly letters.
+UNREAD_DATE_MIN_DIGIT_SHARE = 0.5
 _FIELD_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]")
 # A value line must start within this many label heights of its label's left edge.
 _VALUE_X_TOLERANCE = 1.5
@@ -863,6 +866,25 @@ def _issue_with_unread_month(lines: list[_Line], expiry: date, birth: date | Non
     return PrintedValue(
         "date_of_issue", issued.isoformat(), confidence, line.text, four_digit_year=four_digits, labelled=False
     )
+
+
+def unattributed_date_lines(lines: list[OcrLine], printed: dict[str, PrintedValue]) -> list[str]:
+    """The lines that read as dates (or as dates with an unreadable month, '04 17 2009',
+    '21 A0 2025') and gave no printed date field: a date the page prints but the reader could
+    not read, which may be the date of issue. Labels and lines mostly of letters are left
+    out ('Date of issue 2', a place with a postcode)."""
+    read = [value.text for field, value in printed.items() if field in DATE_FIELDS and value.text]
+    unread = []
+    for line in lines:
+        text = line.text.strip()
+        digits = sum(c.isdigit() for c in text)
+        if not text or digits < UNREAD_DATE_MIN_DIGIT_SHARE * len(text.replace(" ", "")) or find_labels(text):
+            continue
+        if not (find_dates(text) or _DAY_SOMETHING_YEAR.search(text)):
+            continue
+        if not any(value in text for value in read):
+            unread.append(text)
+    return unread
 
 
 def _dates_in(years: list[int], day: int) -> list[date]:
