@@ -1,6 +1,7 @@
 """The mark network's classes for each letter, its windows, and how its reading picks a letter."""
 
 import numpy as np
+import pytest
 
 from passport_ocr.ocr_types import OcrChar
 from PIL import Image, ImageDraw, ImageFont
@@ -51,9 +52,12 @@ def test_sure_marks_mend_the_letter_and_leave_it_for_review():
     assert chosen.char == "Ě" and chosen.confidence <= MARK_CHANGE_CONFIDENCE
 
 
-def test_unsure_marks_change_nothing():
+def test_unsure_marks_change_no_letter_but_doubt_a_plain_one():
     read = _read("A", {"A": 0.3, "Å": 0.7})
-    assert mark_letter(read, read, page_alphabet("DNK")) is read
+    chosen = mark_letter(read, read, page_alphabet("DNK"))
+    assert chosen.char == "A" and chosen.confidence == pytest.approx(0.3)
+    clear = _read("A", {"A": 0.8, "Å": 0.2})
+    assert mark_letter(clear, clear, page_alphabet("DNK")) is clear
 
 
 def test_the_network_never_strips_a_mark_nor_gives_a_letter_the_page_does_not_print():

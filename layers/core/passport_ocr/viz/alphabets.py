@@ -338,6 +338,9 @@ MARK_CHANGE_PROBABILITY = 0.9
 # A letter the network changed is never given as sure: below the review bar of the merge
 # (merge.REVIEW_PRINT_BELOW), so a human confirms the accent.
 MARK_CHANGE_CONFIDENCE = 0.65
+# A plain letter left as read is doubted (its confidence at most the rest of the network's)
+# when the network gives the page's marked letters of its base at least this much together.
+MARK_DOUBT_PROBABILITY = 0.4
 
 
 def mark_letter(read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None) -> OcrChar:
@@ -355,6 +358,14 @@ def mark_letter(read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None) -
         return chosen
     letter, weight = max(weighed.items(), key=lambda item: item[1])
     if letter == chosen.char or weight / total < MARK_CHANGE_PROBABILITY or letter.isascii() or not fits(letter, alphabet):
+        if not chosen.char.isascii():
+            return chosen
+        marked = sum(w for other, w in weighed.items() if not other.isascii() and fits(other, alphabet))
+        if marked / total >= MARK_DOUBT_PROBABILITY and chosen.confidence > 1.0 - marked / total:
+            # The image says a mark the plain reading lacks may be there: the letter stays as
+            # read, but not as sure ('TROMSO' on a Norwegian page). Marks read are never
+            # doubted this way: the network misses marks that are there more often.
+            return replace(chosen, confidence=1.0 - marked / total)
         return chosen
     confidence = min(MARK_CHANGE_CONFIDENCE, base_confidence(read), weight / total)
     others = [(a, p) for a, p in [(read.char, read.confidence), *read.alternatives] if a != letter]
