@@ -154,6 +154,11 @@ _PATTERNS = (
 )
 
 
+# A day, then one to four characters that are no month, then a year, separated as dates are:
+# a date whose month was misread past parsing ('25.58.2026', '21 A0 2025').
+DAY_SOMETHING_YEAR = re.compile(r"(\d{1,2})[\s.\-/,]+([^\s.\-/,]{1,4})[\s.\-/,]+(\d{4}|\d{2})")
+
+
 def _group_month(group: str) -> int | None:
     parts = re.split(r"\s*[/|]\s*", group)
     for part in parts:

@@ -24,6 +24,7 @@ from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merg
 from .labels import cut_word_fields, find_labels, starts_with_label
 from .read import read_printed_fields
 from .recognize import TextRecognizer
+from .second_reading import SecondReader
 from .value_boxes import (
     WANTED_FIELDS, could_be_value_of, possible_labels, ready_boxes, unwanted_value, whole_text_value, worth_reading_whole,
 )
@@ -133,12 +134,16 @@ class LocalPageText:
 
     _shared: "LocalPageText | None" = None
     _lock = threading.Lock()
+    # The line network's second reading of unsure value lines (viz.second_reading); None
+    # for a reader built without it (tests with fake recognisers).
+    second_reader: SecondReader | None = None
 
     def __init__(self, threads: int = 1, model_dir: str | None = None, params: PageTextParams = PageTextParams()):
         from .models import model_path
 
         self.detector = TextDetector(detector_model(model_dir), threads)
         self.recognizer = TextRecognizer(model_path("rec", model_dir), threads)
+        self.second_reader = SecondReader(threads)
         self.params = params
         # CPU seconds per stage of the last page read (StageClock), for the benchmark.
         self.last_stage_cpu: dict[str, float] = {}
@@ -203,7 +208,12 @@ class LocalPageText:
                 found = self._reread_whole(page, cut, found, full_boxes, lines)
         clock.lap("label_search")
         values = [line for line in found if line.box is not None and not _reads_as_label(line.text)]
-        self.recognizer.read_marks([_crop(page, line.box) for line in values], values, page_alphabet(country), params.squeeze)
+        value_crops = [_crop(page, line.box) for line in values]
+        if self.second_reader is not None and self.second_reader.available:
+            unsure = [k for k, line in enumerate(values) if self.second_reader.wanted(line)]
+            self.second_reader.reread([value_crops[k] for k in unsure], [values[k] for k in unsure])
+        clock.lap("second_reading")
+        self.recognizer.read_marks(value_crops, values, page_alphabet(country), params.squeeze)
         clock.lap("marks")
         return found
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from ..ocr_types import OcrChar, OcrLine
 from .alphabets import base_confidence, page_alphabet, restrict_line
-from .dates import PrintedDate, find_dates
+from .dates import DAY_SOMETHING_YEAR, PrintedDate, find_dates
 from .order import place_by_order
 from .translit import extends, mrz_spellings
 from .labels import (
@@ -74,9 +74,6 @@ _NAME_Y_REACH = 2.5
 # A date of issue whose month could not be read, taken from the validity period (the day
 # and year read, the month the expiry's): at most this sure, below merge.REVIEW_PRINT_BELOW.
 UNREAD_MONTH_CONFIDENCE = 0.3
-# A day, then one to four characters that are no month, then a year, separated as dates are:
-# a date whose month was misread past parsing.
-_DAY_SOMETHING_YEAR = re.compile(r"(\d{1,2})[\s.\-/,]+([^\s.\-/,]{1,4})[\s.\-/,]+(\d{4}|\d{2})")
 # A line is a date as read only when at least this share of its characters (spaces aside) are
 # digits: day, year and often the month are numbers; a place with a postcode is mostly letters.
 UNREAD_DATE_MIN_DIGIT_SHARE = 0.5
@@ -851,7 +848,7 @@ def _issue_with_unread_month(lines: list[_Line], expiry: date, birth: date | Non
     for line in lines:
         if find_dates(line.text):
             continue
-        match = _DAY_SOMETHING_YEAR.fullmatch(line.text.strip())
+        match = DAY_SOMETHING_YEAR.fullmatch(line.text.strip())
         if match is None:
             continue
         day, year = int(match.group(1)), match.group(3)
@@ -880,7 +877,7 @@ def unattributed_date_lines(lines: list[OcrLine], printed: dict[str, PrintedValu
         digits = sum(c.isdigit() for c in text)
         if not text or digits < UNREAD_DATE_MIN_DIGIT_SHARE * len(text.replace(" ", "")) or find_labels(text):
             continue
-        if not (find_dates(text) or _DAY_SOMETHING_YEAR.search(text)):
+        if not (find_dates(text) or DAY_SOMETHING_YEAR.search(text)):
             continue
         if not any(value in text for value in read):
             unread.append(text)
