@@ -35,13 +35,18 @@ LINE_PITCH = 40.0
 PAGE_MARGIN = 30.0
 
 # The ICAO 9303 TD3 specimen with some printed text above it: the default answer. It prints
-# its date of issue, as every passport does (a passport page without one is flagged).
+# its place of birth, date of issue and authority, as passports do (a passport page without
+# them is flagged).
 SPECIMEN_PAGE = [
     "PASSPORT PASSEPORT",
     "UTOPIA",
     "Surname / Nom ERIKSSON",
+    "Place of birth / Lieu de naissance",
+    "ZENITH",
     "Date of issue / Date de délivrance",
     "16 APR/AVR 07",
+    "Authority / Autorité",
+    "PASSPORT OFFICE",
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
 ]
