@@ -14,13 +14,12 @@ widened crops: the engine gives those to PP-OCR.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from .sessions import SharedPerModelFile, new_session
+from .sessions import OnnxModelFile
 
 MODEL_FILE = Path(__file__).resolve().parent / "onnx" / "ocrb_mrz.onnx"
 NET_HEIGHT = 32
@@ -55,39 +54,17 @@ def frames_of(width: int) -> int:
     return width // NET_STRIDE
 
 
-class OcrbNet(SharedPerModelFile):
+class OcrbNet(OnnxModelFile):
     """The network's onnxruntime session, one per process, loaded on first use."""
 
-
-    def __init__(self, model_path: Path | str = MODEL_FILE, threads: int = 1):
-        self.model_path = Path(model_path)
-        self.threads = threads
-        self._session = None
-        self._lock = threading.Lock()
-
-    @classmethod
-    def shared(cls, model_path: Path | str = MODEL_FILE, threads: int = 1) -> "OcrbNet":
-        return cls._shared(model_path, threads)
-
-    @property
-    def loaded(self) -> bool:
-        return self._session is not None
-
-    def load(self) -> None:
-        with self._lock:
-            if self._session is not None:
-                return
-            if not self.model_path.exists():
-                raise FileNotFoundError(f"MRZ model not found: {self.model_path}")
-            self._session = new_session(self.model_path, self.threads)
+    description = "MRZ model"
+    model_file = MODEL_FILE
 
     def frame_probs(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Line crops -> per-line (T, 1 + 37) probabilities over blank + MRZ_ALPHABET."""
-        if self._session is None:
-            self.load()
         inputs = [to_net_input(crop) for crop in crops]
         batch = pad_batch(inputs)
-        (logits,) = self._session.run(None, {"image": batch})  # (N, classes, T)
+        (logits,) = self.session.run(None, {"image": batch})  # (N, classes, T)
         logits = logits - logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)

@@ -13,14 +13,13 @@ letters only: A-Z, a-z, digits, space and . , - / ( ) '. Marks are the mark netw
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from ..engines.sessions import SharedPerModelFile, new_session
+from ..engines.sessions import OnnxModelFile
 
 MODEL_FILE = Path(__file__).resolve().parent / "onnx" / "vizline.onnx"
 NET_HEIGHT = 32
@@ -118,45 +117,23 @@ def softmax_rows(logits: np.ndarray) -> np.ndarray:
     return probs.T.copy()
 
 
-class LineNet(SharedPerModelFile):
+class LineNet(OnnxModelFile):
     """The network's onnxruntime session, one per process, loaded on first use."""
 
-    def __init__(self, model_path: Path | str = MODEL_FILE, threads: int = 1):
-        self.model_path = Path(model_path)
-        self.threads = threads
-        self._session = None
-        self._lock = threading.Lock()
-
-    @classmethod
-    def shared(cls, model_path: Path | str = MODEL_FILE, threads: int = 1) -> "LineNet":
-        return cls._shared(model_path, threads)
-
-    @property
-    def available(self) -> bool:
-        """Whether the model file is installed (the reader then does without it)."""
-        return self.model_path.exists()
-
-    def load(self) -> None:
-        with self._lock:
-            if self._session is not None:
-                return
-            if not self.model_path.exists():
-                raise FileNotFoundError(f"visual-zone line model not found: {self.model_path}")
-            self._session = new_session(self.model_path, self.threads)
+    description = "visual-zone line model"
+    model_file = MODEL_FILE
 
     def probabilities(self, crops: list[Image.Image]) -> list[np.ndarray]:
         """Line crops -> per-crop (T, 1 + len(LINE_ALPHABET)) softmax rows, blank first.
 
         Crops are run in batches of similar width (padding costs time, and a little accuracy)."""
-        if self._session is None:
-            self.load()
         inputs = [to_net_input(crop) for crop in crops]
         results: list[np.ndarray | None] = [None] * len(inputs)
         order = sorted(range(len(inputs)), key=lambda i: inputs[i].shape[1])
         for start in range(0, len(order), MAX_BATCH):
             ids = order[start : start + MAX_BATCH]
             batch = pad_batch([inputs[i] for i in ids])
-            (logits,) = self._session.run(None, {"image": batch})  # (N, classes, T)
+            (logits,) = self.session.run(None, {"image": batch})  # (N, classes, T)
             for slot, i in enumerate(ids):
                 results[i] = softmax_rows(logits[slot, :, : frames_of(inputs[i].shape[1])])
         return [r for r in results if r is not None]

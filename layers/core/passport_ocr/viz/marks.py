@@ -13,13 +13,12 @@ alphabets.mark_letter takes them, for review. Capitals only (recognize.read_mark
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from pathlib import Path
 
 import numpy as np
 
-from ..engines.sessions import SharedPerModelFile, new_session
+from ..engines.sessions import OnnxModelFile
 
 MODEL_FILE = Path(__file__).parent / "onnx" / "marks.onnx"
 WINDOW_HEIGHT, WINDOW_WIDTH = 48, 40
@@ -75,30 +74,16 @@ def windows(line: np.ndarray, centres: list[float]) -> np.ndarray:
     return out
 
 
-class MarkReader(SharedPerModelFile):
+class MarkReader(OnnxModelFile):
     """The mark network's session, created on first use and shared by the process."""
 
-    def __init__(self, model_file: Path = MODEL_FILE, threads: int = 1):
-        self.model_file = Path(model_file)
-        self.threads = threads
-        self._session = None
-        self._session_lock = threading.Lock()
-
-    @classmethod
-    def shared(cls, model_file: Path = MODEL_FILE, threads: int = 1) -> "MarkReader":
-        return cls._shared(model_file, threads)
-
-    @property
-    def available(self) -> bool:
-        return self.model_file.exists()
+    description = "mark model"
+    model_file = MODEL_FILE
 
     def _run(self, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        with self._session_lock:
-            if self._session is None:
-                self._session = new_session(self.model_file, self.threads)
         above, below, stroke = [], [], []
         for start in range(0, len(crops), MAX_BATCH):
-            a, b, s = self._session.run(None, {"crops": crops[start : start + MAX_BATCH]})
+            a, b, s = self.session.run(None, {"crops": crops[start : start + MAX_BATCH]})
             above.append(a), below.append(b), stroke.append(s)
         return np.concatenate(above), np.concatenate(below), np.concatenate(stroke)
 

@@ -19,7 +19,7 @@ from PIL import Image
 from ..ocr_types import OcrLine
 from .alphabets import base_letter
 from .dates import DAY_SOMETHING_YEAR, find_dates
-from .line_net import LINE_ALPHABET, MODEL_FILE, LineNet
+from .line_net import LINE_ALPHABET, LineNet
 from .recognize import decode_line_at, letter_table
 
 
@@ -78,7 +78,7 @@ class SecondReader:
     """The line network's session and its CTC decoding into OcrLines."""
 
     def __init__(self, threads: int = 1, model_file=None, policy: SecondReadingPolicy = SecondReadingPolicy()):
-        self.net = LineNet.shared(model_file or MODEL_FILE, threads)
+        self.net = LineNet.shared(model_file, threads)
         self.symbols = ["", *LINE_ALPHABET]
         self.letters = letter_table(self.symbols)
         self.policy = policy
