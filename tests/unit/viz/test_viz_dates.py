@@ -94,3 +94,11 @@ def test_a_month_name_with_letters_misread_as_digits(text, day, month, year):
 @pytest.mark.parametrize("text", ["12 000 2017", "21 A0 2025", "12 N00 2017", "05 M1 2012"])
 def test_digits_alone_or_naming_no_single_month_are_no_month(text):
     assert find_dates(text) == []
+
+
+def test_a_month_in_two_languages_with_one_word_cut_reads_from_the_other():
+    # Rough print cut one language's word to two letters: the other names the month.
+    assert [(d.day, d.month, d.year) for d in find_dates("17 JA /JAN 85")] == [(17, 1, 85)]
+    assert [(d.day, d.month, d.year) for d in find_dates("17 JAN /JA 85")] == [(17, 1, 85)]
+    # Two letters alone are no month.
+    assert find_dates("3 JA 2012") == []

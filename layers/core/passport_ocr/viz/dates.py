@@ -124,7 +124,12 @@ class PrintedDate:
 # Three to ten letters, at least two of them read as letters (the others may be digits of
 # _DIGIT_LETTERS, misread letters).
 _MONTH_WORD = r"(?=(?:[01568]*[^\W\d_]){2})(?:[^\W\d_]|[01568]){3,10}\.?"
-_MONTH_GROUP = rf"{_MONTH_WORD}(?:\s*[/|]\s*{_MONTH_WORD})*"
+# A month in two languages may have one of its words cut to a letter or two by a rough print
+# ('17 JA /JAN 85'): the other word names the month.
+_CUT_WORD = r"[^\W\d_]{1,2}"
+_MONTH_GROUP = (
+    rf"(?:{_CUT_WORD}\s*[/|]\s*)?{_MONTH_WORD}(?:\s*[/|]\s*{_MONTH_WORD})*(?:\s*[/|]\s*{_CUT_WORD}(?![^\W\d_]))?"
+)
 _YEAR = r"\d{4}|\d{2}"
 _SEP = r"\s*[\s.\-/,]?\s*"
 # Between the numbers of a date read from a blurred print: any separator, or a comma or colon
