@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from passport_ocr.viz.line_net import MODEL_FILE, LineNet
+from passport_ocr.viz.line_net import MODEL_FILE
+from passport_ocr.viz.second_reading import SecondReader
 
 LEVELS = ("clean", "medium", "heavy")
 SETS = ("holdout", "dejavu")
@@ -70,7 +71,7 @@ def main() -> int:
     parser.add_argument("--no-ppocr", action="store_true")
     parser.add_argument("--examples", type=int, default=0, help="print this many heavy date lines per set")
     args = parser.parse_args()
-    net = LineNet(args.model, threads=1)
+    net = SecondReader(threads=1, model_file=args.model)  # decodes as the reader does
     ppocr = None
     if not args.no_ppocr:
         from passport_ocr.viz.recognize import TextRecognizer
@@ -80,7 +81,7 @@ def main() -> int:
     for name in SETS:
         for level in LEVELS:
             crops, labels = load_crops(Path(args.sets) / f"{name}_{level}.npz")
-            readers = {"ours": lambda c: [r.text for r in net.read(c)]}
+            readers = {"ours": lambda c: [line.text for line in net.read(c)]}
             if ppocr is not None:
                 readers["PP-OCRv6"] = lambda c: [plain(line.text) for line in ppocr.read(c)]
             for reader, read in readers.items():

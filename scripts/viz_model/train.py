@@ -27,8 +27,9 @@ sys.path.insert(0, str(HERE))
 
 from make_data import load_net  # noqa: E402
 from passport_ocr.viz.line_net import (  # noqa: E402
-    LINE_ALPHABET, MODEL_FILE, NET_HEIGHT, ctc_greedy, frames_of, pad_batch, softmax_rows, to_net_input,
+    LINE_ALPHABET, MODEL_FILE, NET_HEIGHT, frames_of, pad_batch, softmax_rows, to_net_input,
 )
+from passport_ocr.viz.second_reading import network_line  # noqa: E402
 
 CLASSES = 1 + len(LINE_ALPHABET)
 CLASS_OF = {c: i + 1 for i, c in enumerate(LINE_ALPHABET)}
@@ -98,7 +99,7 @@ def edit_distance(a: str, b: str) -> int:
 
 @torch.no_grad()
 def evaluate(model: nn.Module, crops, labels) -> tuple[float, float]:
-    """(character error rate, share of lines read exactly), greedy decoding."""
+    """(character error rate, share of lines read exactly), decoded as the reader decodes."""
     model.eval()
     errors = chars = exact = 0
     order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1])
@@ -107,7 +108,7 @@ def evaluate(model: nn.Module, crops, labels) -> tuple[float, float]:
         inputs = [to_net_input(Image.fromarray(crops[i])) for i in ids]
         logits = model(torch.from_numpy(pad_batch(inputs))).numpy()
         for k, i in enumerate(ids):
-            got = ctc_greedy(softmax_rows(logits[k, :, :frames_of(inputs[k].shape[1])])).text
+            got = network_line(softmax_rows(logits[k, :, :frames_of(inputs[k].shape[1])])).text
             errors += edit_distance(got, labels[i])
             chars += len(labels[i])
             exact += got == labels[i]

@@ -13,18 +13,17 @@ letters only: A-Z, a-z, digits, space and . , - / ( ) '. Marks are the mark netw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+# The OCR-B MRZ network's input geometry and batching: the same design (32 px high, one frame
+# per 4 columns, right-padded with each line's paper).
+from ..engines.ocrb_net import NET_HEIGHT, NET_STRIDE, frames_of, pad_batch
 from ..engines.sessions import OnnxModelFile
 
 MODEL_FILE = Path(__file__).resolve().parent / "onnx" / "vizline.onnx"
-NET_HEIGHT = 32
-# Columns of input per output frame (two 2x2 poolings).
-NET_STRIDE = 4
 # The output classes after the blank (class 0), in order.
 LINE_ALPHABET = (
     " 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,-/()'"
@@ -48,65 +47,6 @@ def standardise(grey: np.ndarray) -> np.ndarray:
 def to_net_input(crop: Image.Image) -> np.ndarray:
     """A detector box's crop -> (NET_HEIGHT, W) float32 net input."""
     return standardise(net_grey(crop))
-
-
-def pad_batch(inputs: list[np.ndarray]) -> np.ndarray:
-    """Net inputs -> (N, 1, NET_HEIGHT, W) padded on the right with each line's paper (its
-    brightest decile)."""
-    width = max(x.shape[1] for x in inputs)
-    width += (-width) % NET_STRIDE
-    batch = np.empty((len(inputs), 1, NET_HEIGHT, width), np.float32)
-    for i, x in enumerate(inputs):
-        batch[i, 0, :, : x.shape[1]] = x
-        batch[i, 0, :, x.shape[1] :] = np.percentile(x, 90)
-    return batch
-
-
-def frames_of(width: int) -> int:
-    """Output frames for an input `width` columns wide."""
-    return width // NET_STRIDE
-
-
-@dataclass(frozen=True)
-class LineReading:
-    """A greedy CTC reading: the text, each character's confidence (the peak probability of
-    its run of frames) and centre (fraction of the line's width)."""
-
-    text: str
-    confidences: tuple[float, ...]
-    centres: tuple[float, ...]
-
-    @property
-    def confidence(self) -> float:
-        return float(np.mean(self.confidences)) if self.confidences else 0.0
-
-
-def ctc_greedy(probabilities: np.ndarray) -> LineReading:
-    """Greedy CTC decoding of one (T, 1 + len(LINE_ALPHABET)) probability matrix.
-
-    Leading, trailing and doubled spaces are dropped, as a line's text has none."""
-    best = probabilities.argmax(axis=1)
-    frames = len(best)
-    chars: list[tuple[str, float, float]] = []
-    previous = 0
-    for t, cls in enumerate(best):
-        cls = int(cls)
-        if cls != 0 and cls == previous:
-            char, confidence, (first, _) = chars[-1][0], chars[-1][1], chars[-1][2]
-            chars[-1] = (char, max(confidence, float(probabilities[t, cls])), (first, t))
-        elif cls != 0:
-            chars.append((LINE_ALPHABET[cls - 1], float(probabilities[t, cls]), (t, t)))
-        previous = cls
-    kept = []
-    for char, confidence, (first, last) in chars:
-        if char == " " and (not kept or kept[-1][0] == " "):
-            continue
-        kept.append((char, confidence, (first + last + 1) / 2 / max(1, frames)))
-    while kept and kept[-1][0] == " ":
-        kept.pop()
-    return LineReading(
-        "".join(c for c, _, _ in kept), tuple(p for _, p, _ in kept), tuple(x for _, _, x in kept)
-    )
 
 
 def softmax_rows(logits: np.ndarray) -> np.ndarray:
@@ -137,7 +77,3 @@ class LineNet(OnnxModelFile):
             for slot, i in enumerate(ids):
                 results[i] = softmax_rows(logits[slot, :, : frames_of(inputs[i].shape[1])])
         return [r for r in results if r is not None]
-
-    def read(self, crops: list[Image.Image]) -> list[LineReading]:
-        """Line crops -> their greedy readings, same order."""
-        return [ctc_greedy(p) for p in self.probabilities(crops)]

@@ -27,9 +27,6 @@ from .recognize import decode_line_at, letter_table
 class SecondReadingPolicy:
     # A value line PP-OCR read with a mean confidence below this is read again.
     read_below: float = 0.85
-    # The network's reading replaces PP-OCR's only when its mean confidence is higher by at
-    # least this much.
-    min_gain: float = 0.0
     # Lines PP-OCR read with more of their letters in lower case than this are left to it.
     max_lowercase_share: float = 0.3
 
@@ -53,7 +50,7 @@ def lowercase_share(text: str) -> float:
     return sum(c.islower() for c in letters) / len(letters) if letters else 0.0
 
 
-def better_reading(first: OcrLine, second: OcrLine, policy: SecondReadingPolicy = SecondReadingPolicy()) -> OcrLine:
+def better_reading(first: OcrLine, second: OcrLine) -> OcrLine:
     """PP-OCR's reading `first` or the network's `second` of the same line image: the one
     that reads more as a date; of two dates, the surer; else PP-OCR's.
 
@@ -69,7 +66,7 @@ def better_reading(first: OcrLine, second: OcrLine, policy: SecondReadingPolicy 
     first_shape, second_shape = date_shape(first.text), date_shape(second.text)
     if first_shape != second_shape:
         return second if second_shape > first_shape else first
-    if first_shape == 2 and second.confidence >= first.confidence + policy.min_gain:
+    if first_shape == 2 and second.confidence >= first.confidence:
         return second
     return first
 
@@ -79,8 +76,6 @@ class SecondReader:
 
     def __init__(self, threads: int = 1, model_file=None, policy: SecondReadingPolicy = SecondReadingPolicy()):
         self.net = LineNet.shared(model_file, threads)
-        self.symbols = ["", *LINE_ALPHABET]
-        self.letters = letter_table(self.symbols)
         self.policy = policy
 
     @property
@@ -96,32 +91,40 @@ class SecondReader:
 
     def read(self, crops: list[Image.Image]) -> list[OcrLine]:
         """The network's readings of `crops`, as OcrLines (box unset)."""
-        return [self._line(p) for p in self.net.probabilities(crops)] if crops else []
+        return [network_line(p) for p in self.net.probabilities(crops)] if crops else []
 
     def reread(self, crops: list[Image.Image], lines: list[OcrLine]) -> None:
         """Replace, in place, the text of each of `lines` (read from `crops`) that the network
         reads better (better_reading); the box stays."""
         for line, second in zip(lines, self.read(crops)):
-            chosen = better_reading(line, second, self.policy)
+            chosen = better_reading(line, second)
             if chosen is second:
                 line.text, line.chars, line.confidence = second.text, second.chars, second.confidence
                 line.char_x, line.unreadable, line.spotted_label = second.char_x, frozenset(), None
 
-    def _line(self, probabilities: np.ndarray) -> OcrLine:
-        located = decode_line_at(probabilities, self.symbols, self.letters)
-        # decode_line_at keeps a space the network put first or last; a line has none there.
-        while located and located[0][0].char == " ":
-            located.pop(0)
-        while located and located[-1][0].char == " ":
-            located.pop()
-        chars = [char for char, _ in located]
-        frames = max(1, probabilities.shape[0])
-        return OcrLine(
-            text="".join(c.char for c in chars),
-            chars=chars,
-            confidence=float(np.mean([c.confidence for c in chars])) if chars else 0.0,
-            char_x=[frame / frames for _, frame in located],
-        )
+
+_SYMBOLS = ["", *LINE_ALPHABET]
+_LETTERS = letter_table(_SYMBOLS)
 
 
-__all__ = ["SecondReader", "SecondReadingPolicy", "better_reading", "plain_text"]
+def network_line(probabilities: np.ndarray) -> OcrLine:
+    """The line network's (T, classes) probabilities as an OcrLine (box unset): the reader's
+    CTC decoding (recognize.decode_line_at), without spaces at either end. Training and the
+    evaluation of the network decode with it too, so they measure what the reader gets."""
+    located = decode_line_at(probabilities, _SYMBOLS, _LETTERS)
+    # decode_line_at keeps a space the network put first or last; a line has none there.
+    while located and located[0][0].char == " ":
+        located.pop(0)
+    while located and located[-1][0].char == " ":
+        located.pop()
+    chars = [char for char, _ in located]
+    frames = max(1, probabilities.shape[0])
+    return OcrLine(
+        text="".join(c.char for c in chars),
+        chars=chars,
+        confidence=float(np.mean([c.confidence for c in chars])) if chars else 0.0,
+        char_x=[frame / frames for _, frame in located],
+    )
+
+
+__all__ = ["SecondReader", "SecondReadingPolicy", "better_reading", "network_line", "plain_text"]
