@@ -124,6 +124,14 @@ def test_truncated_name_is_info():
     assert warnings_of(result)[("truncated_name", "given_names")] == "info"
 
 
+def test_a_name_cut_after_a_whole_word_may_be_truncated():
+    # 39 positions: 'ANN<' (of 'ANN<MARIE', say) ends one before the field's end.
+    result = read(td3(surname_given="GROSSMANN<<ERIKA<BJOERN<JOERG<HANS<ANN<"))
+    assert warnings_of(result)[("truncated_name", "given_names")] == "info"
+    shorter = read(td3(surname_given="GROSSMANN<<ERIKA<BJOERN<JOERG<HANS<AN<<"))
+    assert ("truncated_name", "given_names") not in warnings_of(shorter)
+
+
 def test_uncertain_name_characters_are_flagged():
     lines = td3()
     ocr = [OcrLine.plain(line) for line in lines]

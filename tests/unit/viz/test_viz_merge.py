@@ -3,7 +3,7 @@
 from passport_ocr.record import MrzCheck, MrzInfo, Record, Warning
 from passport_ocr.viz.merge import merge_printed
 from passport_ocr.viz.read import PrintedValue
-from passport_ocr.viz.translit import extends, mrz_spellings
+from passport_ocr.viz.translit import completed_name, mrz_spellings, spells
 
 
 def record(checks_ok=True, warnings=(), **fields):
@@ -89,6 +89,12 @@ def test_truncated_name_takes_the_spelling_the_mrz_used():
     assert rec.fields["surname"] == "MULLER LUDENSCHEIDT"
 
 
+def test_printed_name_with_a_misread_umlaut_agrees():
+    rec = record(given_names="BJOERN")
+    merge_printed(rec, {"given_names": printed("given_names", "BJÓRN")})
+    assert not any(w.code == "viz_mismatch" for w in rec.warnings)
+
+
 def test_printed_name_that_does_not_extend_the_truncated_one_is_a_mismatch():
     truncated = Warning("truncated_name", "the name fills its field", "surname", "info")
     rec = record(surname="ANDERSSONSKA", warnings=[truncated])
@@ -172,11 +178,29 @@ def test_mrz_spellings_of_national_characters():
     assert mrz_spellings("Čapek") == ["CAPEK"]
 
 
-def test_extends_word_by_word_truncation():
-    assert extends("ANNA M", "ANNA MARIA")
-    assert extends("JEAN PIER FRAN", "JEAN PIERRE FRANCOIS")
-    assert not extends("ANNA MARIA", "ANNA MARIA")
-    assert not extends("JOHN", "ANNA MARIA")
+def test_completed_name_word_by_word_truncation():
+    assert completed_name("ANNA M", "Anna Maria") == "ANNA MARIA"
+    assert completed_name("JEAN PIER FRAN", "Jean-Pierre François") == "JEAN PIERRE FRANCOIS"
+    assert completed_name("ANNA MARIA", "ANNA MARIA") is None
+    assert completed_name("JOHN", "ANNA MARIA") is None
+    assert completed_name("ANNA MARIA", "ANNA") is None
+
+
+def test_completed_name_keeps_the_mrz_spelling_of_whole_words():
+    # The print's marks misread ('Ó' for 'Ö'): the words the MRZ holds whole keep its letters,
+    # the dropped word is spelt from the print.
+    assert completed_name("ERIKA BJOERN JOERG HANS", "ERIKA BJÓRN JÓRG HANS-PETER") == "ERIKA BJOERN JOERG HANS PETER"
+    # A cut word takes the print's spelling the MRZ prefix allows.
+    assert completed_name("MUL", "Müller") == "MULLER"
+    assert completed_name("MUEL", "Müller") == "MUELLER"
+
+
+def test_spells_allows_a_misread_umlaut_but_not_another_name():
+    assert spells("BJOERN", "BJÓRN") and spells("BJOERN", "Björn") and spells("BJOERN", "BJORN")
+    assert spells("MUELLER LUDENSCHEIDT", "Müller-Lüdenscheidt")
+    assert not spells("BJOERN", "BJARNE")
+    assert not spells("ANNA", "ANNA MARIA")
+    assert not spells("JOE", "JO E")
 
 
 def test_ambiguous_century_settled_by_the_date_of_issue():

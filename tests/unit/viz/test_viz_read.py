@@ -549,3 +549,33 @@ def test_unattributed_date_lines_are_the_dates_read_as_no_field():
     printed = read_printed_fields(lines, {"date_of_birth": "1974-08-12", "date_of_expiry": "2030-01-01"})
     assert "date_of_birth" in printed and "date_of_issue" not in printed
     assert unattributed_date_lines(lines, printed) == ["04 17 2009", "21 A0 2025"]
+
+
+def test_misread_label_text_beside_a_label_over_a_larger_value_is_no_value():
+    # '... / Lieu de naissance' read as 'tied': the line is a label's height, and the value,
+    # printed larger, is under it.
+    lines = page(
+        ("Place of birth tied", 1209, 765, 1407, 809),
+        ("NEW YORK", 1206, 786, 1436, 850),
+    )
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["place_of_birth"].value == "NEW YORK"
+
+
+def test_value_beside_its_label_over_the_next_field_stays_beside():
+    lines = page(("Place of birth: ZENITH", 10, 10, 300, 40), ("Authority: PASSPORT OFFICE", 10, 45, 360, 75))
+    found = read_printed_fields(lines, MRZ_FIELDS)
+    assert found["place_of_birth"].value == "ZENITH"
+    assert found["authority"].value == "PASSPORT OFFICE"
+
+
+def test_a_name_line_with_a_word_that_reads_as_a_label_is_still_the_name():
+    # 'BJÓRN' is close to 'born' in the label table: the line spells the MRZ name word for
+    # word (its umlaut misread), and goes on from the cut MRZ given names.
+    lines = page(
+        ("GROSS", 46, 150, 141, 188),
+        ("ERIKA BJÓRN JÓRG HANS-PETER", 47, 237, 491, 274),
+    )
+    fields = {"surname": "GROSS", "given_names": "ERIKA BJOERN JOERG HANS"}
+    found = read_printed_fields(lines, fields, frozenset({"given_names"}))
+    assert found["given_names"].value == "ERIKA BJÓRN JÓRG HANS-PETER"

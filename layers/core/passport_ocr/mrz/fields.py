@@ -49,7 +49,7 @@ def extract_fields(reading: Reading, today: date) -> tuple[dict[str, str | None]
     fields["surname"], fields["given_names"] = split_name(name_text)
     fields["surname"] = fields["surname"] or None
     if is_truncated(name_text):
-        reading.warn("truncated_name", "the name fills its field: the issuer may have cut it", "given_names" if fields["given_names"] else "surname", "info")
+        reading.warn("truncated_name", "the name reaches the end of its field: the issuer may have cut it", "given_names" if fields["given_names"] else "surname", "info")
     name_spec = layout.field("name")
     k_seen = any(
         c.line == name_spec.line and c.read == "K" and c.corrected == "<" and name_spec.start <= c.position < name_spec.end

@@ -72,8 +72,11 @@ def split_name(text: str) -> tuple[str, str | None]:
 
 
 def is_truncated(text: str) -> bool:
-    """The name runs to the last position: the issuer had to cut it."""
-    return bool(text) and text[-1] != "<"
+    """The issuer may have cut the name: it runs to the field's last position, or to the one
+    before it and stops after a whole word (the cut fell on the filler between two words:
+    'HANS<' left of 'HANS<PETER'). A name one letter short of its field ends that way too,
+    which is why this is a warning the printed page settles, not a fact."""
+    return bool(text) and (text[-1] != "<" or len(text) > 1 and text[-2] != "<")
 
 
 def doubtful_structure(text: str, ks_read_plainly: bool = False) -> str | None:

@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from ..record import Record, Warning
 from .read import NAME_FIELDS, PrintedValue
-from .translit import extends, mrz_spellings
+from .translit import completed_name, mrz_spellings, spells
 
 PRINT_ONLY_FIELDS = ("date_of_issue", "place_of_birth", "authority")
 # Below this reading confidence a disagreement is more likely our OCR than the document.
@@ -59,7 +59,7 @@ def _agree(field: str, mrz_value: str, printed: PrintedValue) -> tuple[bool, str
     """Whether the print agrees with the MRZ, and the printed value in the MRZ's terms (None: not comparable)."""
     if field in NAME_FIELDS:
         spellings = mrz_spellings(printed.value)
-        return mrz_value in spellings, spellings[0] if spellings else None
+        return spells(mrz_value, printed.value), spellings[0] if spellings else None
     if field == "document_number":
         return _compact(printed.value) == _compact(mrz_value), _compact(printed.value)
     if field == "sex":
@@ -141,25 +141,25 @@ def _extend_truncated_name(record: Record, field: str, printed: PrintedValue) ->
     mrz_value = record.fields[field] or ""
     if not truncated:
         return False
-    for spelling in mrz_spellings(printed.value):
-        if extends(mrz_value, spelling):
-            record.fields[field] = spelling
-            record.confidence[field] = round(min(record.confidence.get(field, 1.0), printed.confidence), 4)
-            record.warnings = [w for w in record.warnings if w.code != "truncated_name"]
-            # The added letters have no check digit and only the MRZ prefix confirms them: a
-            # recogniser that misses a national character (Ø read as O) spells them wrong with
-            # full confidence, and reading the other name right does not prove this one (seen on
-            # generated pages). So the completed name is given, but a human confirms it.
-            record.warn(
-                "name_from_viz",
-                f"the MRZ name {mrz_value!r} was cut; the full name {spelling!r} is from the printed page"
-                " and no check digit covers it",
-                field,
-                "error",
-            )
-            record.confidence[field] = min(record.confidence[field], 0.5)
-            return True
-    return False
+    spelling = completed_name(mrz_value, printed.value)
+    if spelling is None:
+        return False
+    record.fields[field] = spelling
+    record.confidence[field] = round(min(record.confidence.get(field, 1.0), printed.confidence), 4)
+    record.warnings = [w for w in record.warnings if w.code != "truncated_name"]
+    # The added letters have no check digit and only the MRZ prefix confirms them: a
+    # recogniser that misses a national character (Ø read as O) spells them wrong with
+    # full confidence, and reading the other name right does not prove this one (seen on
+    # generated pages). So the completed name is given, but a human confirms it.
+    record.warn(
+        "name_from_viz",
+        f"the MRZ name {mrz_value!r} was cut; the full name {spelling!r} is from the printed page"
+        " and no check digit covers it",
+        field,
+        "error",
+    )
+    record.confidence[field] = min(record.confidence[field], 0.5)
+    return True
 
 
 def _settle_century_from_issue(record: Record) -> None:

@@ -17,7 +17,7 @@ from ..ocr_types import OcrChar, OcrLine
 from .alphabets import base_confidence, page_alphabet, restrict_line
 from .dates import DAY_SOMETHING_YEAR, PrintedDate, find_dates
 from .order import place_by_order
-from .translit import extends, mrz_spellings
+from .translit import completed_name, mrz_spellings, spells
 from .labels import (
     GUESS_SCORE_FACTOR,
     LabelHit,
@@ -377,7 +377,12 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
     rest = line.text[group.end : region_end]
     # 'Nom / Surname': what follows a slash is the label in another language, however misread;
     # so is what reads as the field's label without its slash.
-    if has_value_words(rest) and not rest.lstrip().startswith("/") and not reads_as_label_of(rest, group.field):
+    # Text beside a label on a line no higher than a label, above a line as large as a value
+    # where the value prints, is the label's other language misread ('Place of birth tied'
+    # for '... / Lieu de naissance' over 'NEW YORK'): a value beside its label makes the
+    # line a value's height.
+    beside = has_value_words(rest) and not rest.lstrip().startswith("/") and not reads_as_label_of(rest, group.field)
+    if beside and not any(_is_larger_line_below(line, other, _VALUE_HEIGHT_RATIO) for other in lines if other is not line):
         lead = len(rest) - len(rest.lstrip(_SEPARATORS))
         return _Segment(group.line, group.end + lead, region_end, below=False)
 
@@ -661,18 +666,21 @@ def _one_field_per_value(found: dict[str, PrintedValue], taken_from: dict[str, _
 
 def _spells(text: str, mrz_name: str, cut: bool) -> bool:
     """Whether printed `text` is `mrz_name` in MRZ letters, or (`cut`) goes on from it."""
-    return any(spelling == mrz_name or cut and extends(mrz_name, spelling) for spelling in mrz_spellings(clean_text(text)))
+    cleaned = clean_text(text)
+    return spells(mrz_name, cleaned) or cut and completed_name(mrz_name, cleaned) is not None
 
 
 def _names_by_content(lines: list[_Line], mrz_fields: dict, found: dict[str, PrintedValue], cut: frozenset[str]) -> None:
     """The names no label gave, from the lines that spell them: a small label is often
     illegible where the name under it, printed large, is not, and a cut MRZ name is only
-    completed from its printed form. A cut name of fewer than MIN_CUT_NAME_LETTERS letters
+    completed from its printed form. A line that spells the holder's whole name is that name
+    even where a word of it reads as a label ('GROSS' is German for tall, 'BJÓRN' is near
+    'born'): no label spells a name word for word. A cut name of fewer than MIN_CUT_NAME_LETTERS letters
     ('H' for 'HANS-PETER') prefixes too many lines: it is sought only just under the
     surname's line, where ICAO 9303 prints the given names."""
     surname = mrz_fields.get("surname")
     surname_lines = [
-        i for i, line in enumerate(lines) if surname and not line.labels and _spells(line.text, surname, "surname" in cut)
+        i for i, line in enumerate(lines) if surname and _spells(line.text, surname, "surname" in cut)
     ]
     for field in NAME_FIELDS:
         mrz_name = mrz_fields.get(field)
@@ -683,7 +691,7 @@ def _names_by_content(lines: list[_Line], mrz_fields: dict, found: dict[str, Pri
         else:
             candidates = [
                 i for i, line in enumerate(lines)
-                if not line.labels and i not in surname_lines and _spells(line.text, mrz_name, field in cut)
+                if i not in surname_lines and _spells(line.text, mrz_name, field in cut)
             ]
             if len(mrz_name.replace(" ", "")) < MIN_CUT_NAME_LETTERS:
                 under = {_line_under(lines, i) for i in surname_lines} - {None}
