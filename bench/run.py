@@ -134,7 +134,7 @@ def _local_page_text():
 
 # The stages of a page's CPU time: the visual zone's own (local_text.StageClock) and the rest
 # (image decoding, the MRZ, interpreting and merging the printed text).
-VIZ_STAGES = ("warp", "detect", "read_first", "read_whole", "label_search", "second_reading", "marks")
+VIZ_STAGES = ("warp", "detect", "level", "read_first", "read_whole", "label_search", "second_reading", "marks")
 STAGES = ("mrz_rest", *VIZ_STAGES)
 
 

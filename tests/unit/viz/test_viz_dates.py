@@ -102,3 +102,12 @@ def test_a_month_in_two_languages_with_one_word_cut_reads_from_the_other():
     assert [(d.day, d.month, d.year) for d in find_dates("17 JAN /JA 85")] == [(17, 1, 85)]
     # Two letters alone are no month.
     assert find_dates("3 JA 2012") == []
+
+
+def test_a_slash_between_two_languages_read_as_a_letter_still_names_the_month():
+    # A held-out Canadian passport's '14 JAN /JAN 13', its slash read as 'L' in one reading.
+    assert [(d.day, d.month, d.year) for d in find_dates("14 JAN LJAN 13")] == [(14, 1, 13)]
+    assert [(d.day, d.month, d.year) for d in find_dates("8 AUG IAOUT 2006")] == [(8, 8, 2006)]
+    # Only where both words name the same month: a place beside a month is no second language.
+    assert find_dates("14 JAN LONDON 13") == []
+    assert find_dates("14 JAN LMAR 13") == []

@@ -2,6 +2,7 @@
 
 from PIL import Image
 
+from passport_ocr.viz.detect import TextBox
 from passport_ocr.engines.base import MrzGeometry
 from passport_ocr.ocr_types import OcrLine
 from support.recognizers import ReadsNoMarks
@@ -78,10 +79,10 @@ class _StripDetector:
     def detect(self, image, max_side=960):
         self.calls += 1
         if self.calls == 1:
-            return [(*VALUE, 0.9)]
+            return [TextBox(*VALUE, 0.9, 0.0)]
         # Strip coordinates: the label's box, shifted by the strip's origin.
         strip = label_strip(VALUE, (1600, 1000))
-        return [(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8)]
+        return [TextBox(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8, 0.0)]
 
 
 class _ByHeight(ReadsNoMarks):
@@ -115,7 +116,7 @@ def test_no_second_look_when_place_and_authority_were_found():
         def detect(self, image, max_side=960):
             self.calls += 1
             boxes = (place, place_value, authority, authority_value, VALUE)  # top to bottom
-            return [(*box, 0.8) for box in boxes]
+            return [TextBox(*box, 0.8, 0.0) for box in boxes]
 
     class _ByHeight(ReadsNoMarks):
         def read(self, crops, squeeze=1.0, spot_labels=False):
@@ -152,9 +153,9 @@ def test_a_value_read_in_part_under_a_label_the_search_spotted_is_read_whole():
         def detect(self, image, max_side=960):
             self.calls += 1
             if self.calls == 1:
-                return [(*value, 0.9)]
+                return [TextBox(*value, 0.9, 0.0)]
             strip = label_strip(value, (1600, 1000))
-            return [(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8)]
+            return [TextBox(LABEL[0] - strip[0], LABEL[1] - strip[1], LABEL[2] - strip[0], LABEL[3] - strip[1], 0.8, 0.0)]
 
     class _Recognizer(ReadsNoMarks):
         def read(self, crops, squeeze=1.0, spot_labels=False):
@@ -205,7 +206,7 @@ def test_a_misread_line_where_the_label_would_be_is_read_again_as_a_candidate():
 
         def detect(self, image, max_side=960):
             self.calls += 1
-            return [(*label, 0.9), (*value, 0.9)] if self.calls == 1 else []
+            return [TextBox(*label, 0.9, 0.0), TextBox(*value, 0.9, 0.0)] if self.calls == 1 else []
 
     class _Recognizer(ReadsNoMarks):
         def read(self, crops, squeeze=1.0, spot_labels=False):

@@ -2,6 +2,7 @@
 
 from PIL import Image, ImageDraw
 
+from passport_ocr.viz.detect import TextBox
 from passport_ocr.ocr_types import OcrLine
 from support.recognizers import ReadsNoMarks
 from passport_ocr.viz.read import read_printed_fields
@@ -147,7 +148,7 @@ class DetectsOnce:
 
     def detect(self, image, max_side=960):
         self.calls += 1
-        return [(*box, 0.9) for box in self.boxes] if self.calls == 1 else []
+        return [TextBox(*box, 0.9, 0.0) for box in self.boxes] if self.calls == 1 else []
 
 
 def page_reader(detector, recognizer):

@@ -190,7 +190,11 @@ def connected_components(mask: np.ndarray) -> Components:
     if len(rows) == 0:
         empty = np.zeros(0)
         return Components(*(empty.astype(int),) * 5, *(empty,) * 5)
-    count = label.max() + 1
+    return measure_runs(rows, starts, ends, label, int(label.max()) + 1)
+
+
+def measure_runs(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, label: np.ndarray, count: int) -> Components:
+    """Bounds, area and second-order moments of each of `count` labelled run groups."""
     lengths = (ends - starts).astype(np.float64)
     # Sums over each run of x and x^2 in closed form (x from start to end-1).
     sum_x = (starts + ends - 1) * lengths / 2

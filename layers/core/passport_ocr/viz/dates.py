@@ -127,8 +127,13 @@ _MONTH_WORD = r"(?=(?:[01568]*[^\W\d_]){2})(?:[^\W\d_]|[01568]){3,10}\.?"
 # A month in two languages may have one of its words cut to a letter or two by a rough print
 # ('17 JA /JAN 85'): the other word names the month.
 _CUT_WORD = r"[^\W\d_]{1,2}"
+# The slash between two languages read as a letter like it and glued to the second word
+# ('14 JAN /JAN 13' read '14 JAN LJAN 13'): only where the rest of that word names the
+# month too (_group_month).
+_SLASH_AS_LETTER = r"\s+[lLIi|!](?=[^\W\d_]{3})"
 _MONTH_GROUP = (
-    rf"(?:{_CUT_WORD}\s*[/|]\s*)?{_MONTH_WORD}(?:\s*[/|]\s*{_MONTH_WORD})*(?:\s*[/|]\s*{_CUT_WORD}(?![^\W\d_]))?"
+    rf"(?:{_CUT_WORD}\s*[/|]\s*)?{_MONTH_WORD}(?:(?:\s*[/|]\s*|{_SLASH_AS_LETTER}){_MONTH_WORD})*"
+    rf"(?:\s*[/|]\s*{_CUT_WORD}(?![^\W\d_]))?"
 )
 _YEAR = r"\d{4}|\d{2}"
 _SEP = r"\s*[\s.\-/,]?\s*"
@@ -165,6 +170,11 @@ DAY_SOMETHING_YEAR = re.compile(r"(\d{1,2})[\s.\-/,]+([^\s.\-/,]{1,4})[\s.\-/,]+
 
 
 def _group_month(group: str) -> int | None:
+    if re.search(_SLASH_AS_LETTER, group):
+        words = re.split(_SLASH_AS_LETTER, group)
+        months = {month_number(re.split(r"\s*[/|]\s*", word)[-1]) for word in words}
+        # Both sides must name the same month: 'JAN LONDON' is no month in two languages.
+        return months.pop() if len(months) == 1 and None not in months else None
     parts = re.split(r"\s*[/|]\s*", group)
     for part in parts:
         number = month_number(part)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image
 
-from ..imaging.morphology import label_runs, run_bounds
+from ..imaging.morphology import label_runs, measure_runs
 from ..engines.sessions import new_session
 from .models import model_path
 
@@ -49,10 +50,21 @@ class DbParams:
     min_size: int = 3  # regions thinner than this (in map pixels) are noise
 
 
-def boxes_from_probability(
-    probability: np.ndarray, params: DbParams = DbParams()
-) -> list[tuple[float, float, float, float, float]]:
-    """Axis-aligned text boxes (x0, y0, x1, y1, score) in probability-map pixels."""
+class TextBox(NamedTuple):
+    """One detected text region: its axis-aligned box, mean probability, and the slope
+    (dy/dx) of its pixels' regression line: a line of text seen at an angle gives a box
+    taller than its letters and a slope that says by how much."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    score: float
+    slope: float
+
+
+def boxes_from_probability(probability: np.ndarray, params: DbParams = DbParams()) -> list[TextBox]:
+    """Axis-aligned text boxes in probability-map pixels."""
     bitmap = probability > params.pixel_threshold
     rows, starts, ends, labels = label_runs(bitmap)
     if len(rows) == 0:
@@ -62,27 +74,29 @@ def boxes_from_probability(
     np.cumsum(probability, axis=1, out=cumulative[:, 1:])
     run_sums = cumulative[rows, ends] - cumulative[rows, starts]
     prob_sum = np.bincount(labels, weights=run_sums, minlength=count)
-    pixels = np.bincount(labels, weights=ends - starts, minlength=count)
-    x0, y0, x1, y1 = run_bounds(rows, starts, ends, labels, count)
+    regions = measure_runs(rows, starts, ends, labels, count)
+    x0, y0, x1, y1 = regions.x0, regions.y0, regions.x1, regions.y1
     height, width = probability.shape
     boxes = []
     for i in range(count):
         box_w, box_h = float(x1[i] - x0[i]), float(y1[i] - y0[i])
         if min(box_w, box_h) < params.min_size:
             continue
-        score = prob_sum[i] / pixels[i]
+        score = prob_sum[i] / regions.area[i]
         if score < params.box_threshold:
             continue
         # The detector learnt shrunk text; grow by DB's offset for a rectangle.
         grow = box_w * box_h * params.unclip_ratio / (2 * (box_w + box_h))
         grow_x = grow * params.unclip_x_fraction
+        slope = float(regions.mxy[i] / regions.mxx[i]) if regions.mxx[i] > 0 else 0.0
         boxes.append(
-            (
+            TextBox(
                 max(0.0, x0[i] - grow_x),
                 max(0.0, y0[i] - grow),
                 min(float(width), x1[i] + grow_x),
                 min(float(height), y1[i] + grow),
                 float(score),
+                slope,
             )
         )
     return boxes
@@ -109,12 +123,12 @@ class TextDetector:
         self.input_name = self.session.get_inputs()[0].name
         self.params = params
 
-    def detect(self, image: Image.Image, max_side: int = 960) -> list[tuple[float, float, float, float, float]]:
-        """Text boxes (x0, y0, x1, y1, score) in `image` pixels, top to bottom."""
+    def detect(self, image: Image.Image, max_side: int = 960) -> list[TextBox]:
+        """Text boxes in `image` pixels, top to bottom."""
         tensor, scale_x, scale_y = prepare_detector_input(image, max_side)
         probability = self.session.run(None, {self.input_name: tensor})[0][0, 0]
         boxes = [
-            (x0 * scale_x, y0 * scale_y, x1 * scale_x, y1 * scale_y, score)
-            for x0, y0, x1, y1, score in boxes_from_probability(probability, self.params)
+            TextBox(b.x0 * scale_x, b.y0 * scale_y, b.x1 * scale_x, b.y1 * scale_y, b.score, b.slope * scale_y / scale_x)
+            for b in boxes_from_probability(probability, self.params)
         ]
         return sorted(boxes, key=lambda b: (b[1], b[0]))

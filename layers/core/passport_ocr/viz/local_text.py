@@ -19,6 +19,7 @@ from ..engines.base import MrzGeometry
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextDetector, detector_model, prepare_detector_input
+from .keystone import fit_keystone
 from .alphabets import page_alphabet
 from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
 from .labels import cut_word_fields, find_labels, starts_with_label
@@ -39,6 +40,8 @@ PAGE_MARGIN_X = 0.08  # beyond the MRZ's left and right ends, in MRZ widths
 # A run of blank columns this wide (in heights of the line's ink) separates words: a space is
 # about 0.35 of a capital's height, the gap between two letters rarely over 0.2.
 WORD_GAP = 0.3
+# upright_page keeps this many MRZ character heights of the gap above the MRZ.
+GAP_BELOW_CHARS = 0.25
 MIN_INK_CONTRAST = 40.0  # grey levels between ink and paper
 
 
@@ -84,9 +87,12 @@ def _char_height(geometry: MrzGeometry) -> float:
 
 
 def upright_page(
-    image: Image.Image, geometry: MrzGeometry, doc_format: str, char_px: float, max_upscale: float
+    image: Image.Image, geometry: MrzGeometry, doc_format: str, char_px: float, max_upscale: float,
+    levelling: np.ndarray | None = None,
 ) -> tuple[Image.Image, float]:
-    """The data page above the MRZ, deskewed and scaled; returns (page, scale)."""
+    """The data page above the MRZ, deskewed and scaled; returns (page, scale). `levelling`
+    (keystone.Keystone.matrix of a first upright page) maps the page to return onto that
+    first page's pixels: the photo's residual perspective is taken out in the same warp."""
     (tl_x, tl_y), (tr_x, tr_y) = geometry.corners[0], geometry.corners[1]
     mrz_width = math.hypot(tr_x - tl_x, tr_y - tl_y)
     if mrz_width < 1:
@@ -99,18 +105,21 @@ def upright_page(
     above = PAGE_HEIGHT_ABOVE_MRZ.get(doc_format, 0.72) * mrz_width
     margin = PAGE_MARGIN_X * mrz_width
     # Keep a little of the gap above the MRZ but not the MRZ itself.
-    below = 0.25 * char_height
+    below = GAP_BELOW_CHARS * char_height
     out_w = int(round((mrz_width + 2 * margin) * scale))
     out_h = int(round((above + below) * scale))
     origin_x = tl_x - margin * ux - above * vx
     origin_y = tl_y - margin * uy - above * vy
-    # PIL's affine maps output (x, y) to input (a x + b y + c, d x + e y + f).
-    coefficients = (ux / scale, vx / scale, origin_x, uy / scale, vy / scale, origin_y)
+    # Output (x, y) to input pixels, as PIL's AFFINE and PERSPECTIVE transforms take it.
+    page_to_input = np.array([[ux / scale, vx / scale, origin_x], [uy / scale, vy / scale, origin_y], [0.0, 0.0, 1.0]])
     # (convert() copies even an RGB image: a whole 12 MP photo, for a page of a tenth of it.)
     source = image if image.mode == "RGB" else image.convert("RGB")
-    page = source.transform(
-        (out_w, out_h), Image.AFFINE, coefficients, resample=Image.BILINEAR, fillcolor=(255, 255, 255)
-    )
+    if levelling is None:
+        method, coefficients = Image.AFFINE, tuple(page_to_input[:2].ravel())
+    else:
+        combined = page_to_input @ levelling
+        method, coefficients = Image.PERSPECTIVE, tuple((combined / combined[2, 2]).ravel()[:8])
+    page = source.transform((out_w, out_h), method, coefficients, resample=Image.BILINEAR, fillcolor=(255, 255, 255))
     return page, scale
 
 
@@ -169,11 +178,19 @@ class LocalPageText:
         page, scale = upright_page(image, geometry, doc_format, params.page_char_px, params.max_upscale)
         clock.lap("warp")
         page_char = _char_height(geometry) * scale  # one MRZ character's height on the page
-        boxes = self.detector.detect(page, max_side=self._detect_side(page, page_char, doc_format))
+        detect_side = self._detect_side(page, page_char, doc_format)
+        boxes = self.detector.detect(page, max_side=detect_side)
         clock.lap("detect")
+        keystone = fit_keystone(boxes, page_char, page.height - GAP_BELOW_CHARS * page_char, page.width / 2)
+        if keystone is not None:
+            page, _ = upright_page(
+                image, geometry, doc_format, params.page_char_px, params.max_upscale, keystone.matrix()
+            )
+            boxes = self.detector.detect(page, max_side=detect_side)
+            clock.lap("level")
         full_boxes = [
             (x0, y0, min(x1, x0 + params.max_line_aspect * (y1 - y0)), y1)
-            for x0, y0, x1, y1, _score in boxes
+            for x0, y0, x1, y1, _score, _slope in boxes
             if params.min_line_height * page_char <= y1 - y0 <= params.max_line_height * page_char
         ]
         first_boxes = [_first_part(page, box, params.first_pass_aspect) for box in full_boxes]
@@ -267,7 +284,7 @@ class LocalPageText:
             side = int(max(crop.size) * params.label_detect_char_px / page_char)
             found = [
                 ((strip[0] + x0, strip[1] + y0, strip[0] + min(x1, x0 + params.max_line_aspect * (y1 - y0)), strip[1] + y1), value)
-                for x0, y0, x1, y1, _score in self.detector.detect(crop, max_side=max(32, side))
+                for x0, y0, x1, y1, _score, _slope in self.detector.detect(crop, max_side=max(32, side))
             ]
             # A line the page's detection found where the label would be, misread ('Ahery!'),
             # is a candidate too: read again, it is spotted (viz.spot), and the strip's finer
