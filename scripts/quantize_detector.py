@@ -68,9 +68,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave the last N convolutions (the probability head) in float")
     # Weights in 7 bits (reduce_range): on CPUs without VNNI (AVX2 only), onnxruntime's u8 x s8
     # products saturate with full 8-bit weights, and the detector lost half the lines of
-    # low-resolution and noisy pages there (16 boxes of the float model's 36 on one page;
-    # seed 7 whole record 58.5 % against 62.5 % on a CPU with VNNI), while a CPU with VNNI ran
-    # the same model like the float one. With 7 bits both run it like the float model.
+    # low-resolution and noisy pages there (16 boxes of the float model's 36 on one page; on
+    # an AMD EPYC with AVX2 only, seed 7 whole record 55.5 %, where earlier sessions' machine
+    # had measured 64.0 % with the same file). With 7 bits: 33 of 36, and the benchmark there
+    # as with the float model.
     parser.add_argument("--no-reduce-range", dest="reduce_range", action="store_false",
                         help="quantize weights to the full 8 bits (saturates on AVX2-only CPUs)")
     args = parser.parse_args(argv)

@@ -176,3 +176,18 @@ def test_an_engine_without_per_character_evidence_is_not_doubted_for_marks():
     # OCR.Space gives one flat confidence per line: nothing the recogniser's calibration fits.
     line = OcrLine.plain("SAINT-ÉTIENNE", 0.9)
     assert [c.confidence for c in restrict_line(line, page_alphabet("FRA")).chars] == [0.9] * 13
+
+
+def test_ae_on_a_page_whose_languages_write_ae_as_one_letter_is_doubted():
+    from passport_ocr.viz.alphabets import SPLIT_LIGATURE_CONFIDENCE
+
+    # 'UDLÆNDINGE' read 'UDLAENDINGE' at full confidence on a Danish page: maybe 'Æ'.
+    line = restrict_line(reading("UDLAENDINGE"), page_alphabet("DNK"))
+    assert line.text == "UDLAENDINGE"  # not rewritten: 'AE' may be printed
+    confidences = [c.confidence for c in line.chars]
+    assert confidences[3] == confidences[4] == SPLIT_LIGATURE_CONFIDENCE
+    assert min(confidences[:3] + confidences[5:]) > 0.9
+    assert restrict_line(reading("Udlaendinge"), page_alphabet("NOR")).chars[3].confidence == SPLIT_LIGATURE_CONFIDENCE
+    # Not where the page's own languages do not write it: a French 'RAPHAEL', a German 'AE'.
+    for text, country in (("RAPHAEL", "FRA"), ("MICHAEL", "DEU"), ("AEROPORT", None)):
+        assert min(c.confidence for c in restrict_line(reading(text), page_alphabet(country)).chars) > 0.9
