@@ -126,6 +126,16 @@ def test_labelled_issue_date_after_expiry_is_a_misread_and_dropped():
     assert "date_of_issue" not in read_printed_fields(lines, MRZ_FIELDS)
 
 
+def test_labelled_issue_date_further_before_expiry_than_any_validity_is_a_misread_and_dropped():
+    # '25 MAY 2014' read '25 MAY 1974' on a phone photo of a passport expiring 2024: fifty
+    # years is no validity, and taken it pushed the holder's birth ('84') back to 1884.
+    lines = page(("Date of issue", 10, 10, 200, 30), ("25 MAY 1974", 10, 32, 150, 52))
+    assert "date_of_issue" not in read_printed_fields(lines, {"date_of_birth": "1984-12-07", "date_of_expiry": "2024-05-25"})
+    lines = page(("Date of issue", 10, 10, 200, 30), ("25 MAY 2014", 10, 32, 150, 52))
+    found = read_printed_fields(lines, {"date_of_birth": "1984-12-07", "date_of_expiry": "2024-05-25"})
+    assert found["date_of_issue"].value == "2014-05-25"
+
+
 def test_fields_not_printed_are_absent():
     lines = page(("Surname/ Nom", 10, 10, 200, 30), ("ERIKSSON", 10, 32, 150, 52))
     found = read_printed_fields(lines, MRZ_FIELDS)

@@ -40,6 +40,10 @@ TEXT_FIELDS = ("place_of_birth", "authority", "surname", "given_names", "documen
 
 # Passports and ID cards are valid for these many years (plus or minus a few days or months).
 _VALIDITY_YEARS = (2, 3, 4, 5, 6, 7, 10, 12, 15)
+# No travel document is valid longer than this: an 'issue date' further before expiry is a
+# misread ('1974' for '2014' on a phone photo of a Canadian specimen, which then pushed the
+# holder's birth a century back to 1884).
+MAX_VALIDITY_YEARS = 20
 # A digit the recogniser gave at least this probability at a place is a reading of it worth
 # trying where the read one makes an issue date fit no validity (_fitting_validity).
 DIGIT_RUNNER_UP = 0.1
@@ -526,7 +530,7 @@ def _issue_plausibility(candidate: date, expiry: date | None, birth: date | None
         cap = 0.5
     if expiry is None:
         return min(cap, 0.5)
-    if candidate >= expiry:
+    if candidate >= expiry or (expiry - candidate).days > 366 * MAX_VALIDITY_YEARS:
         return 0.0
     for years in _VALIDITY_YEARS:
         if abs((candidate - _years_before(expiry, years)).days) <= 45:
