@@ -18,8 +18,9 @@ from PIL import Image
 from ..engines.base import MrzGeometry
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
-from .detect import TextDetector, detector_model, prepare_detector_input
+from .detect import TextBox, TextDetector, detector_model, prepare_detector_input
 from .keystone import fit_keystone
+from .line_split import split_lines
 from .alphabets import page_alphabet
 from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
 from .labels import cut_word_fields, find_labels, starts_with_label
@@ -190,7 +191,7 @@ class LocalPageText:
             clock.lap("level")
         full_boxes = [
             (x0, y0, min(x1, x0 + params.max_line_aspect * (y1 - y0)), y1)
-            for x0, y0, x1, y1, _score, _slope in boxes
+            for x0, y0, x1, y1 in self._line_boxes(page, boxes, page_char)
             if params.min_line_height * page_char <= y1 - y0 <= params.max_line_height * page_char
         ]
         first_boxes = [_first_part(page, box, params.first_pass_aspect) for box in full_boxes]
@@ -233,6 +234,22 @@ class LocalPageText:
         self.recognizer.read_marks(value_crops, values, page_alphabet(country), params.squeeze)
         clock.lap("marks")
         return found
+
+    def _line_boxes(self, page: Image.Image, boxes: list[TextBox], page_char: float) -> list[Box]:
+        """The detector's boxes, top to bottom, with a box of two lines that touched (too tall
+        for one, not for two) cut into its lines (line_split)."""
+        params = self.params
+        tallest = params.max_line_height * page_char
+        out: list[Box] = []
+        for x0, y0, x1, y1, _score, _slope in boxes:
+            if tallest < y1 - y0 <= 2 * tallest:
+                grey = np.asarray(page.crop((int(x0), int(y0), int(math.ceil(x1)), int(math.ceil(y1)))).convert("L"), dtype=np.float32)
+                parts = split_lines(grey, params.min_line_height * page_char, tallest)
+                if parts:
+                    out.extend((x0, int(y0) + top, x1, int(y0) + bottom) for top, bottom in parts)
+                    continue
+            out.append((x0, y0, x1, y1))
+        return sorted(out, key=lambda b: (b[1], b[0]))
 
     def _read_under_new_labels(
         self, page: Image.Image, labels: list[OcrLine], found: list[OcrLine], full_boxes: list[Box], lines: dict[int, OcrLine]

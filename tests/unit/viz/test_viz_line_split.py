@@ -1,0 +1,34 @@
+"""Two touching printed lines in one detector box, cut apart at the paper between them."""
+
+import numpy as np
+
+from passport_ocr.viz.line_split import split_lines
+
+
+def box_of(rows: list[tuple[int, int, float]], height: int = 60, width: int = 200, pattern: float = 0.0) -> np.ndarray:
+    """Grey pixels of a box: paper (200) with ink (40) in each (y0, y1, share of the width)
+    band, and a security pattern inking `pattern` of every row."""
+    rng = np.random.default_rng(0)
+    grey = np.full((height, width), 200.0, dtype=np.float32)
+    grey[rng.random((height, width)) < pattern] = 100.0
+    for y0, y1, share in rows:
+        grey[y0:y1, : int(width * share)] = 40.0
+    return grey
+
+
+def test_a_label_over_its_value_is_cut_into_two_lines():
+    grey = box_of([(4, 16, 0.5), (20, 38, 0.9)], height=42, pattern=0.03)
+    assert split_lines(grey, min_height=8, max_height=30) == [(0, 18), (18, 42)]  # cut halfway across the gap
+
+
+def test_a_cut_line_at_the_edge_is_dropped_and_an_accent_joins_its_line():
+    # A sliver of the line above at the top; an accent's rows of ink over the second line.
+    grey = box_of([(0, 3, 0.6), (8, 20, 0.5), (25, 27, 0.05), (29, 44, 0.9)], height=48)
+    (top, cut), (cut_again, bottom) = split_lines(grey, min_height=8, max_height=30)
+    assert top == 3 and cut == cut_again and 20 <= cut < 25 and bottom == 48  # the accent stays with its line
+
+
+def test_one_tall_line_or_a_photo_is_not_cut():
+    assert split_lines(box_of([(3, 57, 0.8)]), min_height=8, max_height=30) == []
+    # Parts that would be too high for a line: no cut (a title over a line, say).
+    assert split_lines(box_of([(2, 34, 0.8), (40, 58, 0.8)]), min_height=8, max_height=30) == []
