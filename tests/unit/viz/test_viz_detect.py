@@ -89,7 +89,8 @@ def _iou(a, b) -> float:
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
-def test_the_int8_detector_finds_the_lines_the_float_detector_finds():
+def _float_and_int8_boxes(seed: int, condition: str):
+    """The float and the shipped int8 detector's boxes on one generated TD3 page."""
     import io
 
     import pytest
@@ -101,9 +102,13 @@ def test_the_int8_detector_finds_the_lines_the_float_detector_finds():
         pytest.skip("no int8 detector shipped")
     from passport_synth import generate
 
-    page = Image.open(io.BytesIO(generate(1234, "clean", "TD3").data))
+    page = Image.open(io.BytesIO(generate(seed, condition, "TD3").data)).convert("RGB")
     exact = TextDetector(detector_model(quantized=False)).detect(page, max_side=1024)
-    quantized = TextDetector(INT8_DETECTOR).detect(page, max_side=1024)
+    return exact, TextDetector(INT8_DETECTOR).detect(page, max_side=1024)
+
+
+def test_the_int8_detector_finds_the_lines_the_float_detector_finds():
+    exact, quantized = _float_and_int8_boxes(1234, "clean")
     assert len(exact) >= 15  # a passport page's labels and values
     matched = [max(_iou(box, other) for other in quantized) for box in exact]
     assert sum(iou >= 0.7 for iou in matched) >= 0.9 * len(exact)
@@ -115,20 +120,7 @@ def test_the_int8_detector_keeps_the_lines_of_a_low_resolution_page():
     # and noisy pages on CPUs without VNNI (AVX2 only: onnxruntime's u8s8 products saturate
     # there), though not on CPUs with it: 16 boxes of 36 on this page. 7-bit weights
     # (reduce_range) keep them on both.
-    import io
-
-    import pytest
-    from PIL import Image
-
-    from passport_ocr.viz.detect import INT8_DETECTOR, TextDetector, detector_model
-
-    if not INT8_DETECTOR.exists():
-        pytest.skip("no int8 detector shipped")
-    from passport_synth import generate
-
-    page = Image.open(io.BytesIO(generate(1236, "lowres", "TD3").data)).convert("RGB")
-    exact = TextDetector(detector_model(quantized=False)).detect(page, max_side=1024)
-    quantized = TextDetector(INT8_DETECTOR).detect(page, max_side=1024)
+    exact, quantized = _float_and_int8_boxes(1236, "lowres")
     assert len(exact) >= 25
     assert len(quantized) >= 0.85 * len(exact)
     matched = [max(_iou(box, other) for other in quantized) for box in exact]

@@ -120,6 +120,12 @@ def _runs(mask: np.ndarray):
     return rows_s, starts, ends
 
 
+def true_runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end-exclusive) of each run of True in a 1-D boolean array, in order."""
+    _, starts, ends = _runs(np.asarray(flags, dtype=bool)[None, :])
+    return [(int(a), int(b)) for a, b in zip(starts, ends)]
+
+
 def _find_root(parent: np.ndarray) -> np.ndarray:
     while True:
         grand = parent[parent]

@@ -157,10 +157,10 @@ ALL_LETTERS = _letters(tuple(LANGUAGE_LETTERS))
 
 # Letters the recogniser may read as the two letters they join: 'UDLÆNDINGE' came out as
 # 'UDLAENDINGE' at full confidence on generated Danish pages (given wrong, unflagged), as
-# 'UDLENDINGE' on others. The languages that write the letter as one of their alphabet's:
-# not French, which has 'Æ' in a few borrowed words and 'AE' in names ('RAPHAEL').
-SPLIT_LIGATURES = {"Æ": "AE"}
-LIGATURE_LANGUAGES = {"Æ": ("da", "no", "is", "fo")}
+# 'UDLENDINGE' on others. Each letter's pair, and the languages that write the letter as one
+# of their alphabet's: not French, which has 'Æ' in a few borrowed words and 'AE' in names
+# ('RAPHAEL').
+SPLIT_LIGATURES = {"Æ": ("AE", ("da", "no", "is", "fo"))}
 
 
 @lru_cache(maxsize=256)
@@ -172,10 +172,10 @@ def page_alphabet(country: str | None) -> PageAlphabet | None:
         return None
     national = COUNTRY_LANGUAGES[code]
     ligatures = frozenset(
-        pair
-        for letter, languages in LIGATURE_LANGUAGES.items()
+        spelling
+        for pair, languages in SPLIT_LIGATURES.values()
         if set(languages) & set(national)
-        for pair in (SPLIT_LIGATURES[letter], SPLIT_LIGATURES[letter].lower())
+        for spelling in (pair, pair.lower())
     )
     return PageAlphabet(_letters(national + ALWAYS), _letters(national), ligatures)
 

@@ -131,6 +131,8 @@ _CUT_WORD = r"[^\W\d_]{1,2}"
 # ('14 JAN /JAN 13' read '14 JAN LJAN 13'): only where the rest of that word names the
 # month too (_group_month).
 _SLASH_AS_LETTER = r"\s+[lLIi|!](?=[^\W\d_]{3})"
+# Between the words of a month in two languages.
+_LANGUAGE_SLASH = re.compile(r"\s*[/|]\s*")
 _MONTH_GROUP = (
     rf"(?:{_CUT_WORD}\s*[/|]\s*)?{_MONTH_WORD}(?:(?:\s*[/|]\s*|{_SLASH_AS_LETTER}){_MONTH_WORD})*"
     rf"(?:\s*[/|]\s*{_CUT_WORD}(?![^\W\d_]))?"
@@ -172,10 +174,10 @@ DAY_SOMETHING_YEAR = re.compile(r"(\d{1,2})[\s.\-/,]+([^\s.\-/,]{1,4})[\s.\-/,]+
 def _group_month(group: str) -> int | None:
     if re.search(_SLASH_AS_LETTER, group):
         words = re.split(_SLASH_AS_LETTER, group)
-        months = {month_number(re.split(r"\s*[/|]\s*", word)[-1]) for word in words}
+        months = {month_number(_LANGUAGE_SLASH.split(word)[-1]) for word in words}
         # Both sides must name the same month: 'JAN LONDON' is no month in two languages.
         return months.pop() if len(months) == 1 and None not in months else None
-    parts = re.split(r"\s*[/|]\s*", group)
+    parts = _LANGUAGE_SLASH.split(group)
     for part in parts:
         number = month_number(part)
         if number:

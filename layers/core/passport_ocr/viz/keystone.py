@@ -11,7 +11,7 @@ lost that way.
 Model: a line at height Y above the MRZ (Y < 0 upwards) runs at slope s0 + c * Y, where
 s0 is what is left of the MRZ's angle and c says where the vanishing point lies. The
 projective map that levels every such line keeps the MRZ's line and the page's centre
-column where they are (`correction`). Pure numpy; the detector's boxes come in, a 3x3
+column where they are (`Keystone.matrix`). Pure numpy; the detector's boxes come in, a 3x3
 matrix goes out.
 """
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..imaging.morphology import true_runs
+
 # A row is paper when fewer than this share of its pixels are ink, or less than this part
 # of what the box's inked rows hold (their upper quartile).
 PAPER_ROW_INK = 0.01
@@ -33,16 +35,7 @@ def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[
     # less ink than the box's inked rows.
     threshold = max(PAPER_ROW_INK, PAPER_SHARE_OF_INKED * float(np.percentile(ink_share, 75)))
     inked = ink_share >= threshold
-    parts: list[tuple[int, int]] = []
-    start = None
-    for row, has_ink in enumerate(inked):
-        if has_ink and start is None:
-            start = row
-        elif not has_ink and start is not None:
-            parts.append((start, row))
-            start = None
-    if start is not None:
-        parts.append((start, len(inked)))
+    parts = true_runs(inked)
     if not parts:
         return []
     tallest = max(y1 - y0 for y0, y1 in parts)

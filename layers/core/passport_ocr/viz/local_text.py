@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 from ..engines.base import MrzGeometry
+from ..imaging.morphology import true_runs
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextBox, TextDetector, detector_model, prepare_detector_input
@@ -383,9 +384,7 @@ def _first_part(page: Image.Image, box: Box, aspect: float) -> Box:
     inked_rows = np.flatnonzero(dark.sum(axis=1) > 1)
     ink_height = float(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else height
     # Runs of empty columns at least WORD_GAP ink heights wide are gaps between words.
-    edges = np.diff(np.concatenate(([0], empty.astype(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    wide = [(a, b) for a, b in zip(starts, ends) if b - a >= WORD_GAP * ink_height]
+    wide = [(a, b) for a, b in true_runs(empty) if b - a >= WORD_GAP * ink_height]
     if not wide:
         return box
     gap_start, gap_end = wide[-1]
