@@ -32,3 +32,23 @@ def test_one_tall_line_or_a_photo_is_not_cut():
     assert split_lines(box_of([(3, 57, 0.8)]), min_height=8, max_height=30) == []
     # Parts that would be too high for a line: no cut (a title over a line, say).
     assert split_lines(box_of([(2, 34, 0.8), (40, 58, 0.8)]), min_height=8, max_height=30) == []
+
+
+def test_a_small_label_over_its_value_on_a_grainy_faint_page_is_cut():
+    # 'heavy' pages: print a quarter as dark as usual under grain of 20 grey levels, the
+    # label about a third of its value's height.
+    rng = np.random.default_rng(1)
+    grey = np.full((70, 240), 200.0, dtype=np.float32)
+    strokes = (np.arange(240) % 6) < 3  # letters' strokes, not solid bars
+    grey[14:22, :150][:, strokes[:150]] = 150.0
+    grey[32:56, :220][:, strokes[:220]] = 140.0
+    grey += rng.normal(0.0, 20.0, grey.shape).astype(np.float32)
+    (top, cut), (cut_again, bottom) = split_lines(grey, min_height=14, max_height=60)
+    assert top == 0 and cut == cut_again and 22 <= cut <= 32 and bottom == 70
+
+
+def test_a_mark_over_a_line_is_no_line_of_small_print():
+    # Marks are as wide as letters and sit close over them: they stay with their line.
+    grey = box_of([(2, 18, 0.8), (23, 26, 0.5), (27, 45, 0.9)], height=48)
+    (_, cut), _ = split_lines(grey, min_height=8, max_height=30)
+    assert 18 <= cut < 23

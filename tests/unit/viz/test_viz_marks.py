@@ -67,6 +67,19 @@ def test_the_network_never_strips_a_mark_nor_gives_a_letter_the_page_does_not_pr
     assert mark_letter(turkish, turkish, page_alphabet("TUR")).char == "Ğ"
 
 
+def test_a_marked_letter_the_network_rules_out_gives_way_to_the_one_it_prefers():
+    # 'ARHUS' on a Norwegian page: the recogniser's runner-up 'Á' (Sami: national) was chosen;
+    # the network gives it nothing and 'Å' 0.88, under the bar for a sure change.
+    read = OcrChar("A", 0.61, [("Ä", 0.15), ("Á", 0.08), ("Å", 0.04)], {}, {"A": 0.0, "Á": 0.001, "Ä": 0.11, "Å": 0.88})
+    chosen = mark_letter(read, OcrChar("Á", 0.5, [("A", 0.4)]), page_alphabet("NOR"))
+    assert chosen.char == "Å" and chosen.confidence <= MARK_CHANGE_CONFIDENCE
+    # A marked letter the network leaves a chance stays, and a plain one is never marked so.
+    kept = OcrChar("Á", 0.5, [("A", 0.4)])
+    assert mark_letter(_read("A", {"A": 0.0, "Á": 0.1, "Å": 0.8}), kept, page_alphabet("NOR")) is kept
+    plain = OcrChar("A", 0.9, [])
+    assert mark_letter(_read("A", {"A": 0.15, "Å": 0.85}), plain, page_alphabet("NOR")).char == "A"
+
+
 def test_a_mended_letter_is_no_surer_than_the_recogniser_was_of_its_base():
     read = _read("O", {"O": 0.01, "Ø": 0.99}, confidence=0.4)
     chosen = mark_letter(read, read, page_alphabet("NOR"))

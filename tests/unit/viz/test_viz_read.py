@@ -589,3 +589,37 @@ def test_a_name_line_with_a_word_that_reads_as_a_label_is_still_the_name():
     fields = {"surname": "GROSS", "given_names": "ERIKA BJOERN JOERG HANS"}
     found = read_printed_fields(lines, fields, frozenset({"given_names"}))
     assert found["given_names"].value == "ERIKA BJÓRN JÓRG HANS-PETER"
+
+
+def test_an_issue_date_of_unusual_validity_takes_the_runner_up_of_a_usual_one():
+    # '28.01.2018' read '28.01.2016' on a rough page, the 8 a runner-up: to the MRZ expiry
+    # 2028-01-27 that is twelve years, which few documents are valid for; ten, most are.
+    fields = {**MRZ_FIELDS, "date_of_expiry": "2028-01-27"}
+    label = page(("Date of issue", 10, 10, 200, 30))
+    misread = read_with_runner_up("28.01.2016", (10, 32, 150, 52), 9, 0.6, ("8", 0.3))
+    found = read_printed_fields(label + [misread], fields)["date_of_issue"]
+    assert found.value == "2018-01-28" and found.confidence <= 0.3
+    # With no such runner-up the twelve years stand (some documents are), and a date of a
+    # usual validity keeps its reading whatever the runners-up.
+    alone = read_with_runner_up("28.01.2016", (10, 32, 150, 52), 9, 0.6, ("5", 0.3))
+    assert read_printed_fields(label + [alone], fields)["date_of_issue"].value == "2016-01-28"
+    usual = read_with_runner_up("28.01.2018", (10, 32, 150, 52), 9, 0.6, ("6", 0.3))
+    assert read_printed_fields(label + [usual], fields)["date_of_issue"].value == "2018-01-28"
+
+
+def test_a_label_boxed_in_two_pieces_keeps_its_whole_value():
+    # 'Lieu de naissance / Place of birth' boxed as 'eu de na' and 'ance / Place of birth'
+    # (a phone photo): the value under both is one place, not cut where the piece read as a
+    # label starts.
+    lines = page(
+        ("eu de na", 1119, 790, 1209, 816), ("ance / Place of birth", 1240, 784, 1453, 819),
+        ("ÚSTÍ NAD LABEM", 1101, 811, 1470, 860),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"].value == "ÚSTÍ NAD LABEM"
+    # Another column's text over the value's left part, a column's gap away, still cuts it.
+    lines = page(
+        ("Sex / Sexe", 900, 790, 1010, 816), ("Place of birth", 1240, 784, 1453, 819),
+        ("F ÚSTÍ NAD LABEM", 905, 811, 1470, 860),
+    )
+    cut = read_printed_fields(lines, MRZ_FIELDS).get("place_of_birth")
+    assert cut is None or not cut.value.startswith("F ")

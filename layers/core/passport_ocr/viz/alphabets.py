@@ -127,6 +127,13 @@ COUNTRY_LANGUAGES: dict[str, tuple[str, ...]] = {
     "IRN": (), "ISR": (), "SAU": (), "ARE": (), "QAT": (), "KWT": (), "JOR": (), "LBN": (), "AUS": (), "NZL": ("mi",),
 }
 
+# Languages whose letters a state's pages print too, beyond its own: names and places of
+# birth cross the borders of the Nordic Passport Union ('TROMSØ' as the place of birth on a
+# Swedish passport, a Danish holder named 'ÅSA'). They get no national preference
+# (restrict_line), only a place among the letters the marks are read for.
+_NORDIC = ("sv", "no", "da", "fi", "is")
+NEIGHBOUR_LANGUAGES: dict[str, tuple[str, ...]] = {code: _NORDIC for code in ("SWE", "NOR", "DNK", "FIN", "ISL")}
+
 
 @dataclass(frozen=True)
 class PageAlphabet:
@@ -171,13 +178,14 @@ def page_alphabet(country: str | None) -> PageAlphabet | None:
     if code not in COUNTRY_LANGUAGES:
         return None
     national = COUNTRY_LANGUAGES[code]
+    printed = national + NEIGHBOUR_LANGUAGES.get(code, ())
     ligatures = frozenset(
         spelling
         for pair, languages in SPLIT_LIGATURES.values()
-        if set(languages) & set(national)
+        if set(languages) & set(printed)
         for spelling in (pair, pair.lower())
     )
-    return PageAlphabet(_letters(national + ALWAYS), _letters(national), ligatures)
+    return PageAlphabet(_letters(printed + ALWAYS), _letters(national), ligatures)
 
 
 def fits(char: str, alphabet: PageAlphabet | None) -> bool:
@@ -355,6 +363,11 @@ MARK_CHANGE_PROBABILITY = 0.9
 # A letter the network changed is never given as sure: below the review bar of the merge
 # (merge.REVIEW_PRINT_BELOW), so a human confirms the accent.
 MARK_CHANGE_CONFIDENCE = 0.65
+# A marked letter the recogniser chose (a national runner-up: 'Á' on a Norwegian page, for
+# Sami) whose marks the network all but rules out (under this probability) gives way to the
+# marked letter the network prefers, however sure of it ('ÅRHUS': the network gave 'Å' 0.88,
+# 'Ä' 0.11 and 'Á' nothing).
+MARK_RULED_OUT_PROBABILITY = 0.02
 # A plain letter left as read is doubted (its confidence at most the rest of the network's)
 # when the network gives the page's marked letters of its base at least this much together.
 MARK_DOUBT_PROBABILITY = 0.4
@@ -374,7 +387,9 @@ def mark_letter(read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None) -
     if total <= 0:
         return chosen
     letter, weight = max(weighed.items(), key=lambda item: item[1])
-    if letter == chosen.char or weight / total < MARK_CHANGE_PROBABILITY or letter.isascii() or not fits(letter, alphabet):
+    ruled_out = not chosen.char.isascii() and weighed.get(chosen.char, 1.0) / total < MARK_RULED_OUT_PROBABILITY
+    sure = weight / total >= MARK_CHANGE_PROBABILITY or ruled_out
+    if letter == chosen.char or not sure or letter.isascii() or not fits(letter, alphabet):
         if not chosen.char.isascii():
             return chosen
         marked = sum(w for other, w in weighed.items() if not other.isascii() and fits(other, alphabet))

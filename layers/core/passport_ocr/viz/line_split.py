@@ -21,16 +21,30 @@ PAPER_SHARE_OF_INKED = 0.25
 LOW_PART = 0.5
 # The box's paper: this percentile of its grey levels (bold print may ink half the box).
 PAPER_PERCENTILE = 90
-# A pixel is ink when this many grey levels darker than the box's paper.
+# A pixel is ink when this many grey levels darker than the box's paper, or, on a faint
+# page, half as dark as the box's darkest print (its 2nd percentile).
 INK_CONTRAST = 40.0
+DARKEST_PERCENTILE = 2
+# Rows are measured on a running mean along them this share of the lowest line wide: on a
+# noisy page ('heavy': grain of 20 grey levels, a third of the contrast) single pixels of
+# paper pass for ink in every row and no gap shows; a mean over a few strokes keeps the
+# print and averages the grain away.
+SMOOTHING = 0.65
+# Labels print smaller than their values: a part this share of the tallest, set apart from
+# its neighbours by paper this share of the tallest, is a line of its own (a mark over
+# letters sits closer; the edge of a line the box cut touches the box's edge).
+SMALL_PRINT = 0.3
+SMALL_PRINT_GAP = 0.2
 
 
 def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[tuple[int, int]]:
     """Row ranges (y0, y1; y1 exclusive) of the lines in a box's grey pixels (H, W), each
     between `min_height` and `max_height` rows high; [] when the box does not part into
     such lines (a photo, a title, one tall word)."""
+    grey = _running_mean_along_rows(grey, max(1, round(SMOOTHING * min_height)) | 1)
     paper = float(np.percentile(grey, PAPER_PERCENTILE))
-    ink_share = (grey < paper - INK_CONTRAST).mean(axis=1)
+    darkest = float(np.percentile(grey, DARKEST_PERCENTILE))
+    ink_share = (grey < paper - min(INK_CONTRAST, (paper - darkest) / 2)).mean(axis=1)
     # A security print's pattern inks a few per cent of every row: paper is what holds far
     # less ink than the box's inked rows.
     threshold = max(PAPER_ROW_INK, PAPER_SHARE_OF_INKED * float(np.percentile(ink_share, 75)))
@@ -41,7 +55,10 @@ def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[
     tallest = max(y1 - y0 for y0, y1 in parts)
     # A part much lower than the box's lines is the edge of a line the box cut (at its top
     # or bottom: left out) or a mark over letters (it stays in the gap, which is shared).
-    lines = [(y0, y1) for y0, y1 in parts if y1 - y0 >= LOW_PART * tallest]
+    lines = [
+        (y0, y1) for k, (y0, y1) in enumerate(parts)
+        if y1 - y0 >= LOW_PART * tallest or _small_print(parts, k, tallest, len(inked))
+    ]
     if len(lines) < 2:
         return []
     top = 0 if parts[0] == lines[0] or parts[0][0] > 0 else parts[0][1]
@@ -53,3 +70,21 @@ def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[
     if any(not min_height <= y1 - y0 <= max_height for y0, y1 in ranges):
         return []
     return ranges
+
+
+def _small_print(parts: list[tuple[int, int]], k: int, tallest: int, rows: int) -> bool:
+    """Whether part `k` is a line of smaller print (a label over its value), not a mark or a
+    cut edge: high enough, clear of the box's edges and of its neighbours."""
+    y0, y1 = parts[k]
+    if y1 - y0 < SMALL_PRINT * tallest or y0 == 0 or y1 == rows:
+        return False
+    above = y0 - parts[k - 1][1] if k > 0 else rows
+    below = parts[k + 1][0] - y1 if k + 1 < len(parts) else rows
+    return min(above, below) >= SMALL_PRINT_GAP * tallest
+
+
+def _running_mean_along_rows(grey: np.ndarray, width: int) -> np.ndarray:
+    """Each pixel the mean of the `width` pixels of its row centred on it (edges repeated)."""
+    padded = np.pad(grey, ((0, 0), (width // 2 + 1, width // 2)), mode="edge")
+    sums = np.cumsum(padded, axis=1, dtype=np.float64)
+    return ((sums[:, width:] - sums[:, :-width]) / width).astype(np.float32)

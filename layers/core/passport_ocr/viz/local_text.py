@@ -72,6 +72,10 @@ class PageTextParams:
     # Boxes less than this high (in MRZ character heights) are specks, taller ones photos or titles.
     min_line_height: float = 0.35
     max_line_height: float = 2.4
+    # Boxes taller than this (in MRZ character heights) may be two lines the detector joined
+    # (a label touching its value on a rough page: line_split). A line of values is 1.4-1.6
+    # high, up to 1.8 with marks: split_lines leaves such a line whole.
+    min_split_height: float = 1.7
     # When a wanted place or authority is not found, the strips above unlabelled values are
     # detected again at this scale (label_search.py): labels print at 0.3-0.6 of an MRZ
     # character, 9-18 px here, where the detector finds them whole.
@@ -237,13 +241,13 @@ class LocalPageText:
         return found
 
     def _line_boxes(self, page: Image.Image, boxes: list[TextBox], page_char: float) -> list[Box]:
-        """The detector's boxes, top to bottom, with a box of two lines that touched (too tall
-        for one, not for two) cut into its lines (line_split)."""
+        """The detector's boxes, top to bottom, with a box of two lines that touched (taller
+        than a line of values, not than two) cut into its lines (line_split)."""
         params = self.params
         tallest = params.max_line_height * page_char
         out: list[Box] = []
         for x0, y0, x1, y1, _score, _slope in boxes:
-            if tallest < y1 - y0 <= 2 * tallest:
+            if params.min_split_height * page_char < y1 - y0 <= 2 * tallest:
                 grey = np.asarray(page.crop((int(x0), int(y0), int(math.ceil(x1)), int(math.ceil(y1)))).convert("L"), dtype=np.float32)
                 parts = split_lines(grey, params.min_line_height * page_char, tallest)
                 if parts:

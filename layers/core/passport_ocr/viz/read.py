@@ -40,6 +40,10 @@ TEXT_FIELDS = ("place_of_birth", "authority", "surname", "given_names", "documen
 
 # Passports and ID cards are valid for these many years (plus or minus a few days or months).
 _VALIDITY_YEARS = (2, 3, 4, 5, 6, 7, 10, 12, 15)
+# Most are valid for one of these (adults 10, children 5, almost everywhere): a date of
+# issue that fits another only as read ('28 JAN 2016' to '27 JAN 2028', twelve years) is
+# likelier a digit misread when a digit the recogniser also saw there makes it one of these.
+_USUAL_VALIDITY_YEARS = (5, 10)
 # No travel document is valid longer than this: an 'issue date' further before expiry is a
 # misread ('1974' for '2014' on a phone photo of a Canadian specimen, which then pushed the
 # holder's birth a century back to 1884).
@@ -93,6 +97,9 @@ _SEPARATORS = " \t:;/|-–—.,"
 # heights apart, they are one line the detector cut at a wide space.
 _SAME_ROW_OVERLAP = 0.6
 _JOIN_GAP = 0.6
+# Columns of fields on a row are several characters apart; a label's pieces closer than
+# this (in the label's heights) are one label (_row_has_text_over).
+_LABEL_PIECE_GAP = 1.2
 # A line is guessed to be a misread label only when a line at least this much higher
 # (detector boxes) lies under it, as values print larger than their labels...
 _VALUE_HEIGHT_RATIO = 1.2
@@ -470,10 +477,14 @@ def _same_row(a: _Line, b: _Line) -> bool:
 
 
 def _row_has_text_over(lines: list[_Line], label_index: int, x0: float, x1: float) -> bool:
-    """Whether a line other than the label's, on the label's row, lies over [x0, x1]."""
+    """Whether a line other than the label's, on the label's row, lies over [x0, x1]; not
+    counting the label's own beginning boxed apart: a line no taller than the label that
+    ends less than _LABEL_PIECE_GAP of its height before it ('eu de na' before 'anre /
+    Plare of birth', both of 'Lieu de naissance / Place of birth' over 'ÚSTÍ NAD LABEM')."""
     label = lines[label_index]
     return any(
         index != label_index and _same_row(other, label) and other.box[0] < x1 and other.box[2] > x0
+        and not (other.height <= label.height and 0 <= label.box[0] - other.box[2] < _LABEL_PIECE_GAP * label.height)
         for index, other in enumerate(lines)
     )
 
@@ -538,30 +549,35 @@ def _issue_plausibility(candidate: date, expiry: date | None, birth: date | None
     return min(cap, 0.4 if (expiry - candidate).days <= 366 * 15 else 0.1)
 
 
-def _exact_validity(issued: date, expiry: date) -> bool:
+def _exact_validity(issued: date, expiry: date, validities: tuple[int, ...] = _VALIDITY_YEARS) -> bool:
     """Whether a document issued on `issued` expires on `expiry` after a whole number of
-    years of _VALIDITY_YEARS (on the same day, or the day before)."""
+    years of `validities` (on the same day, or the day before)."""
     return any(
-        (_years_before(expiry, years) - issued).days in (0, -1) for years in _VALIDITY_YEARS
+        (_years_before(expiry, years) - issued).days in (0, -1) for years in validities
     )
 
 
 def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) -> tuple[PrintedDate, float]:
     """The printed issue date, or the one reading of it with a single digit changed to a
     runner-up the recogniser saw there that makes the document's validity a whole number of
-    years, when the date as read does not and exactly one such reading does; with how sure
+    years, when the date as read does not and exactly one such reading does (a usual number,
+    when the date as read gives an unusual one: _USUAL_VALIDITY_YEARS); with how sure
     the reading's characters are (its least sure one, the changed digit at the probability the
     recogniser gave it: below a half, so the field is still reviewed)."""
     confidence = line.date_confidence_of(printed.start, printed.end)
-    if expiry is None or not line.digit_runners_up or any(_exact_validity(d, expiry) for d in printed.candidates()):
+    if expiry is None or not line.digit_runners_up:
         return printed, confidence
+    if any(_exact_validity(d, expiry, _USUAL_VALIDITY_YEARS) for d in printed.candidates()):
+        return printed, confidence
+    # As read, an unusual validity at best: a runner-up reading must give a usual one.
+    wanted = _USUAL_VALIDITY_YEARS if any(_exact_validity(d, expiry) for d in printed.candidates()) else _VALIDITY_YEARS
     fitting = []
     for position in range(printed.start, printed.end):
         for digit, probability in line.digit_runners_up[position]:
             text = line.text[:position] + digit + line.text[position + 1 :]
             for other in find_dates(text):
                 if (other.start, other.end) == (printed.start, printed.end) and any(
-                    _exact_validity(d, expiry) for d in other.candidates()
+                    _exact_validity(d, expiry, wanted) for d in other.candidates()
                 ):
                     fitting.append((other, min(confidence, probability)))
     return fitting[0] if len(fitting) == 1 else (printed, confidence)
