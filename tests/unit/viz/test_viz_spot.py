@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from passport_ocr.viz.spot import LabelSpotter
+from passport_ocr.viz.spot import FrameColumns, LabelSpotter
 
 SYMBOLS = ["", *"abcdefghijklmnopqrstuvwxyz", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "é", "5", "9", ".", "/", " "]
 
@@ -23,6 +23,10 @@ def frames(pairs):
     return np.array(rows)
 
 
+def spot(spotter, probabilities):
+    return spotter.spot(FrameColumns(SYMBOLS).log_ratios(probabilities))
+
+
 def misread(read: str, printed: str, p_read: float, p_printed: float):
     """Frames of `printed` read as `read` (same length) where they differ."""
     return frames(
@@ -31,16 +35,16 @@ def misread(read: str, printed: str, p_read: float, p_printed: float):
 
 
 def test_a_label_misread_letter_by_letter_is_spotted_when_its_letters_were_runners_up():
-    spotter = LabelSpotter(SYMBOLS)
+    spotter = LabelSpotter()
     # 'Place of birth' read 'Hace of 5oth'-like: every wrong letter had the right one close behind.
     probabilities = misread("Hlace of 5irtn", "Place of birth", 0.55, 0.35)
-    field, fit = spotter.spot(probabilities)
+    field, fit = spot(spotter, probabilities)
     assert field == "place_of_birth" and -1.0 <= fit < 0
 
 
 def test_a_value_or_a_label_not_backed_by_the_frames_is_not_spotted():
-    spotter = LabelSpotter(SYMBOLS)
-    assert spotter.spot(misread("MONTRéAL", "MONTRéAL", 0.95, 0.0)) is None
+    spotter = LabelSpotter()
+    assert spot(spotter, misread("MONTRéAL", "MONTRéAL", 0.95, 0.0)) is None
     # The right letters barely seen: the reading is no evidence for the label.
-    assert spotter.spot(misread("Hlace of 5irtn", "Place of birth", 0.9, 0.01)) is None
-    assert spotter.spot(np.zeros((0, len(SYMBOLS)))) is None
+    assert spot(spotter, misread("Hlace of 5irtn", "Place of birth", 0.9, 0.01)) is None
+    assert spot(spotter, np.zeros((0, len(SYMBOLS)))) is None

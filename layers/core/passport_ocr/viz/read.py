@@ -4,17 +4,21 @@ A field is a label (in one to three languages, joined by '/') with its value eit
 on the same line or in the line just below, starting near the label's left edge. Dates are
 found anywhere and then attributed: a printed date equal to an MRZ date is that date
 whatever its label says; a date under an 'issue' label is the date of issue; failing a
-label, the one date that sits a plausible validity period before expiry is.
+label, the one date that sits a plausible validity period before expiry is; failing any
+date read, the one line whose recogniser frames fit such a date (viz.date_spot), for review.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+import numpy as np
 
 from ..ocr_types import OcrChar, OcrLine
 from .alphabets import base_confidence, page_alphabet, restrict_line
+from .date_spot import spot_date
 from .dates import DAY_SOMETHING_YEAR, PrintedDate, find_dates
 from .order import place_by_order
 from .translit import completed_name, mrz_spellings, spells
@@ -82,6 +86,10 @@ _NAME_Y_REACH = 2.5
 # A date of issue whose month could not be read, taken from the validity period (the day
 # and year read, the month the expiry's): at most this sure, below merge.REVIEW_PRINT_BELOW.
 UNREAD_MONTH_CONFIDENCE = 0.3
+# A date of issue spotted in a line's frames (_issue_from_frames) is at most this sure; the
+# line must have read at least this many digits (a name or a label holds no date).
+SPOTTED_DATE_CONFIDENCE = 0.3
+MIN_SPOTTED_DATE_DIGITS = 2
 # A line is a date as read only when at least this share of its characters (spaces aside) are
 # digits: day, year and often the month are numbers; a place with a postcode is mostly letters.
 UNREAD_DATE_MIN_DIGIT_SHARE = 0.5
@@ -143,6 +151,7 @@ class _Line:
     spotted_label: tuple[str, float] | None = None  # OcrLine.spotted_label
     # Per character of `text`: how sure its reading is, marks aside (_base_confidences).
     base_confidences: list[float] | None = None
+    frames: np.ndarray | None = None  # OcrLine.frames (pieces joined: their frames in turn)
 
     def _visible(self, confidences: list[float], start: int = 0, end: int | None = None) -> list[float]:
         """`confidences` of the characters of text[start:end] that are no spaces."""
@@ -210,10 +219,10 @@ def _prepare(lines: list[OcrLine], mrz_fields: dict) -> list[_Line]:
         # Lines without a box (engines that give none) are laid out one under the other.
         box = line.box or (0.0, 10.0 * i, 10.0 * max(1, len(line.text)), 10.0 * i + 8.0)
         per_char = (_char_confidences(line), _base_confidences(read, line), _digit_runners_up(line))
-        boxed.append((line.text, box, per_char, line.spotted_label))
+        boxed.append((line.text, box, per_char, line.spotted_label, read.frames))
     prepared = [
-        _Line(text, box, list(confidences), find_labels(text), label_coverage(text), runners_up, spotted, list(bases))
-        for text, box, (confidences, bases, runners_up), spotted in _join_split_lines(boxed)
+        _Line(text, box, list(confidences), find_labels(text), label_coverage(text), runners_up, spotted, list(bases), frames)
+        for text, box, (confidences, bases, runners_up), spotted, frames in _join_split_lines(boxed)
     ]
     # Small faint labels are often misread past matching word by word; one that sits where a
     # label does, just above a larger line it could name, is matched as a whole instead.
@@ -310,23 +319,24 @@ _SPACE_ITEMS = (1.0, 1.0, ())
 
 def _join_split_lines(lines: list[tuple]) -> list[tuple]:
     """Join pieces of one line that the detector cut at a wide space ('25 MAY / MAY' + '14').
-    Pieces are (text, box, per-character sequences, spotted label); the per-character
+    Pieces are (text, box, per-character sequences, spotted label, frames); the per-character
     sequences (confidences, base-letter confidences, digit runners-up) get one item for the
-    joining space."""
+    joining space, and the frames follow each other."""
     pieces = sorted(lines, key=lambda item: item[1][0])
     joined: list[tuple] = []
-    for text, box, per_char, spotted in pieces:
+    for text, box, per_char, spotted, frames in pieces:
         height = box[3] - box[1]
-        for k, (other_text, other_box, other_per_char, other_spotted) in enumerate(joined):
+        for k, (other_text, other_box, other_per_char, other_spotted, other_frames) in enumerate(joined):
             other_height = other_box[3] - other_box[1]
             gap = box[0] - other_box[2]
             if _boxes_share_row(box, other_box) and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height) and not _starts_numbered_label(text):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
                 merged = tuple(a + (space,) + b for a, b, space in zip(other_per_char, per_char, _SPACE_ITEMS))
-                joined[k] = (f"{other_text} {text}", merged_box, merged, other_spotted or spotted)
+                both = None if frames is None or other_frames is None else np.concatenate([other_frames, frames])
+                joined[k] = (f"{other_text} {text}", merged_box, merged, other_spotted or spotted, both)
                 break
         else:
-            joined.append((text, box, per_char, spotted))
+            joined.append((text, box, per_char, spotted, frames))
     return sorted(joined, key=lambda item: (item[1][1], item[1][0]))
 
 
@@ -666,8 +676,37 @@ def read_printed_fields(
     _split_full_name(found)
     _names_by_content(prepared, mrz_fields, found, cut_names)
     _attribute_dates(dates, prepared, mrz_fields, found)
+    if "date_of_issue" not in found:
+        _keep(found, _issue_from_frames(prepared, mrz_fields))
     _place_unlabelled(prepared, mrz_fields, found)
     return found
+
+
+def _issue_from_frames(lines: list[_Line], mrz_fields: dict) -> PrintedValue | None:
+    """The date of issue from the one line whose recogniser frames fit a date a whole number
+    of years before the MRZ's expiry (and after its birth date: a date that would move the
+    birth a century is never taken this way), when no reading of the page gives one
+    (viz.date_spot); always for review (SPOTTED_DATE_CONFIDENCE)."""
+    expiry = _parse_mrz_date(mrz_fields.get("date_of_expiry"))
+    birth = _parse_mrz_date(mrz_fields.get("date_of_birth"))
+    if expiry is None:
+        return None
+    anniversaries = [_years_before(expiry, years) for years in _VALIDITY_YEARS]
+    candidates = [
+        day for anniversary in anniversaries for day in (anniversary, anniversary + timedelta(days=1))
+        if birth is None or day > birth
+    ]
+    frames = [
+        line.frames if not line.labels and sum(c.isdigit() for c in line.text) >= MIN_SPOTTED_DATE_DIGITS else None
+        for line in lines
+    ]
+    spotted = spot_date(frames, candidates, [day for day in (birth, expiry) if day is not None])
+    if spotted is None:
+        return None
+    index, day, _ = spotted
+    return PrintedValue(
+        "date_of_issue", day.isoformat(), SPOTTED_DATE_CONFIDENCE, lines[index].text, four_digit_year=True, labelled=False
+    )
 
 
 def _one_field_per_value(found: dict[str, PrintedValue], taken_from: dict[str, _Segment]) -> None:

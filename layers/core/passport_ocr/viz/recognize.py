@@ -29,7 +29,7 @@ from ..engines.recognizer import RecognitionModel
 from .alphabets import ALL_LETTERS, PageAlphabet, base_letter
 from .models import model_path
 from .marks import MarkReader, letter_marks
-from .spot import LabelSpotter
+from .spot import FrameColumns, LabelSpotter
 
 REC_HEIGHT = 48  # the model's fixed input height
 MAX_BATCH = 8
@@ -230,7 +230,8 @@ class TextRecognizer:
         self.letters = letter_table(self.symbols)
         # Letters of the printed languages the dictionary lacks (Vietnamese 'Ầ', 'ụ'...).
         self.unreadable = frozenset(ALL_LETTERS - set(dictionary))
-        self.spotter = LabelSpotter(self.symbols)
+        self.columns = FrameColumns(self.symbols)
+        self.spotter = LabelSpotter()
         self.mark_reader: MarkReader | None = MarkReader.shared(threads=threads)
 
     def read(self, crops: list[Image.Image], squeeze: float = 1.0, spot_labels: bool = False) -> list[OcrLine]:
@@ -248,16 +249,18 @@ class TextRecognizer:
             output = self.model.run(batch)
             frames_per_px = output.shape[1] / widest
             for slot, i in enumerate(batch_ids):
-                located = decode_line_at(output[slot][:, self.allowed], self.symbols, self.letters)
+                probabilities = output[slot][:, self.allowed]
+                located = decode_line_at(probabilities, self.symbols, self.letters)
                 chars = [char for char, _ in located]
                 text = "".join(c.char for c in chars)
                 confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
                 results[i] = OcrLine(
                     text=text.strip(), chars=chars, confidence=confidence, unreadable=self.unreadable,
                     char_x=[frame / frames_per_px / prepared[i].shape[2] for _, frame in located],
+                    frames=self.columns.log_ratios(probabilities[: int(math.ceil(prepared[i].shape[2] * frames_per_px))]),
                 )
                 if spot_labels:
-                    results[i].spotted_label = self.spotter.spot(output[slot][:, self.allowed])
+                    results[i].spotted_label = self.spotter.spot(results[i].frames)
         return [r for r in results if r is not None]
 
     def read_marks(

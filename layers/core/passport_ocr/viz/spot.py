@@ -9,7 +9,8 @@ line, spaces and punctuation taken as gaps, letters compared without case or acc
 phrase's fit is the mean, per letter, of the log of how much less likely its path is than the
 best reading of the same frames (0: the line reads as the phrase). A line is spotted as a
 field's label when that field's best phrase fits closely, and clearly better than any other
-field's (a value, or another field's label, fits none closely or several alike).
+field's (a value, or another field's label, fits none closely or several alike). The same
+fit finds a blurred date among the dates the MRZ allows (viz.date_spot).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import numpy as np
 
 from .labels import LABELS, fold
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_GAP = len(_LETTERS)  # the column of blanks, spaces and punctuation
+# The columns phrases are fitted on: folded letters, digits, then the gap (CTC's blank,
+# spaces and punctuation).
+_COLUMNS = "abcdefghijklmnopqrstuvwxyz0123456789"
+_GAP = len(_COLUMNS)
 # Shorter phrases fit some stretch of almost any line ('nom', 'kon'): they are not spotted.
 MIN_PHRASE_LETTERS = 5
 # Measured on the 746 lines sitting where labels do (and label-search candidates) of the 80
@@ -33,53 +36,56 @@ MIN_MARGIN = 0.3
 _NEVER = -1e9
 
 
-class LabelSpotter:
-    """The label phrases laid out as CTC state tables once, for one recogniser's classes."""
+class FrameColumns:
+    """A recogniser's classes folded into the columns phrases are fitted on."""
 
     def __init__(self, symbols: list[str]):
-        # Each class's column: its letter folded, the gap (class 0 is CTC's blank), or none
-        # (digits and other symbols: they only compete with the phrase's letters).
+        # Each class's column: its letter folded or its digit, the gap (class 0 is CTC's
+        # blank), or none (other symbols: they only compete with the phrase's characters).
         self.columns = np.zeros((len(symbols), _GAP + 1), dtype=np.float32)
         self.others = np.zeros(len(symbols), dtype=bool)
         for cls, symbol in enumerate(symbols):
             folded = fold(symbol) if symbol else ""
             if cls == 0 or not any(c.isalnum() for c in symbol):
                 self.columns[cls, _GAP] = 1.0
-            elif len(folded) == 1 and folded in _LETTERS:
-                self.columns[cls, _LETTERS.index(folded)] = 1.0
+            elif len(folded) == 1 and folded in _COLUMNS:
+                self.columns[cls, _COLUMNS.index(folded)] = 1.0
             else:
                 self.others[cls] = True
-        phrases = [
-            (field, [_LETTERS.index(c) for c in fold(phrase) if c in _LETTERS])
-            for field, field_phrases in LABELS.items()
-            for phrase in field_phrases
-        ]
-        phrases = [(field, letters) for field, letters in phrases if len(letters) >= MIN_PHRASE_LETTERS]
-        self.fields = [field for field, _ in phrases]
-        self.lengths = np.array([len(letters) for _, letters in phrases])
-        longest = int(self.lengths.max())
-        # States: 0 before the phrase, then CTC's gap, letter 1, gap, ..., letter L, gap,
-        # then (last) after it; before and after cost nothing.
-        states = 2 * longest + 3
-        self.emitted = np.full((len(phrases), states), _GAP)
-        self.valid = np.zeros((len(phrases), states), dtype=bool)
-        self.skips = np.zeros((len(phrases), states), dtype=bool)  # may come from two states back
-        for p, (_, letters) in enumerate(phrases):
-            self.emitted[p, 2 : 2 * len(letters) + 1 : 2] = letters
-            self.valid[p, 1 : 2 * len(letters) + 2] = True
-            self.skips[p, 2] = True  # into the first letter straight from before the phrase
-            for k in range(1, len(letters)):
-                self.skips[p, 2 * k + 2] = letters[k] != letters[k - 1]
-        self.last_letter = 2 * self.lengths
-        self.last_gap = 2 * self.lengths + 1
 
-    def fits(self, probabilities: np.ndarray) -> np.ndarray:
-        """Each phrase's fit to (time, class) probabilities: mean log-ratio per letter, <= 0."""
+    def log_ratios(self, probabilities: np.ndarray) -> np.ndarray:
+        """(time, column) log of how much less likely each column is than the frame's best
+        reading (0 for the best), from (time, class) probabilities."""
         grouped = probabilities @ self.columns
         other = probabilities[:, self.others].max(axis=1) if self.others.any() else 0.0
         best = np.maximum(grouped.max(axis=1), other)
-        log_ratio = np.log(np.maximum(grouped, 1e-8)) - np.log(np.maximum(best, 1e-8))[:, None]
-        rows = np.arange(len(self.fields))
+        return (np.log(np.maximum(grouped, 1e-8)) - np.log(np.maximum(best, 1e-8))[:, None]).astype(np.float32)
+
+
+class PhraseTables:
+    """Phrases laid out as CTC state tables: 0 before the phrase, then the gap, character 1,
+    gap, ..., character L, gap, then (last) after it; before and after cost nothing."""
+
+    def __init__(self, phrases: list[str]):
+        folded = [[_COLUMNS.index(c) for c in fold(phrase) if c in _COLUMNS] for phrase in phrases]
+        self.lengths = np.array([max(1, len(chars)) for chars in folded])
+        states = 2 * int(self.lengths.max()) + 3
+        self.emitted = np.full((len(phrases), states), _GAP)
+        self.valid = np.zeros((len(phrases), states), dtype=bool)
+        self.skips = np.zeros((len(phrases), states), dtype=bool)  # may come from two states back
+        for p, chars in enumerate(folded):
+            self.emitted[p, 2 : 2 * len(chars) + 1 : 2] = chars
+            self.valid[p, 1 : 2 * len(chars) + 2] = True
+            self.skips[p, 2] = True  # into the first character straight from before the phrase
+            for k in range(1, len(chars)):
+                self.skips[p, 2 * k + 2] = chars[k] != chars[k - 1]
+        self.last_char = 2 * self.lengths
+        self.last_gap = 2 * self.lengths + 1
+
+    def fits(self, log_ratio: np.ndarray) -> np.ndarray:
+        """Each phrase's fit to a line's FrameColumns.log_ratios, aligned anywhere in it as
+        CTC would (Viterbi): the mean log-ratio per character of its best path, <= 0."""
+        rows = np.arange(len(self.lengths))
         score = np.full(self.emitted.shape, _NEVER)
         score[:, 0] = 0.0
         for frame in log_ratio:
@@ -91,17 +97,32 @@ class LabelSpotter:
             score[~self.valid] = _NEVER
             score[:, 0] = 0.0
             score[:, -1] = np.maximum(
-                previous[:, -1], np.maximum(previous[rows, self.last_letter], previous[rows, self.last_gap])
+                previous[:, -1], np.maximum(previous[rows, self.last_char], previous[rows, self.last_gap])
             )
-        final = np.maximum(score[:, -1], np.maximum(score[rows, self.last_letter], score[rows, self.last_gap]))
+        final = np.maximum(score[:, -1], np.maximum(score[rows, self.last_char], score[rows, self.last_gap]))
         return final / self.lengths
 
-    def spot(self, probabilities: np.ndarray) -> tuple[str, float] | None:
-        """(field, fit) of the label the frames fit closely and clearly best, else None."""
-        if len(probabilities) == 0:
+
+class LabelSpotter:
+    """The label phrases of the vocabulary (labels.LABELS) as state tables, made once."""
+
+    def __init__(self) -> None:
+        phrases = [
+            (field, phrase)
+            for field, field_phrases in LABELS.items()
+            for phrase in field_phrases
+            if sum(c in _COLUMNS[:26] for c in fold(phrase)) >= MIN_PHRASE_LETTERS
+        ]
+        self.fields = [field for field, _ in phrases]
+        self.tables = PhraseTables([phrase for _, phrase in phrases])
+
+    def spot(self, log_ratio: np.ndarray) -> tuple[str, float] | None:
+        """(field, fit) of the label a line's FrameColumns.log_ratios fit closely and clearly
+        best, else None."""
+        if len(log_ratio) == 0:
             return None
         best: dict[str, float] = {}
-        for field, fit in zip(self.fields, self.fits(probabilities)):
+        for field, fit in zip(self.fields, self.tables.fits(log_ratio)):
             best[field] = max(best.get(field, _NEVER), float(fit))
         ranked = sorted(best.items(), key=lambda item: -item[1])
         (field, fit), (_, runner_up) = ranked[0], ranked[1]
@@ -110,4 +131,4 @@ class LabelSpotter:
         return field, fit
 
 
-__all__ = ["LabelSpotter"]
+__all__ = ["FrameColumns", "LabelSpotter", "PhraseTables"]
