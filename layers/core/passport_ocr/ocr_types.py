@@ -50,10 +50,11 @@ class OcrLine:
     # Where each of `chars` is centred, as a fraction of the line image's width (from the
     # recogniser's frames), when the engine knows: where to look at a letter's marks.
     char_x: list[float] = field(default_factory=list)
-    # The recogniser's frames folded to letters, digits and gaps (viz.spot.FrameColumns
-    # log-ratios, time by column), when the engine has them: what a phrase the text does not
-    # spell may still fit (a misread label, a blurred date).
-    frames: Any = None
+    # The recognisers' frames folded to letters, digits and gaps (viz.spot.FrameColumns
+    # log-ratios, time by column), one array per recogniser that read the line, when the
+    # engine has them: what a phrase the text does not spell may still fit (a misread label,
+    # a blurred date).
+    frames: tuple[Any, ...] = ()
 
     @classmethod
     def plain(cls, text: str, confidence: float = 1.0, box=None) -> "OcrLine":

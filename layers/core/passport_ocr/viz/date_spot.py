@@ -38,11 +38,13 @@ def renderings(day: date) -> list[str]:
 
 
 def spot_date(
-    frames: Sequence[np.ndarray | None], candidates: Sequence[date], rivals: Sequence[date]
+    frames: Sequence[Sequence[np.ndarray]], candidates: Sequence[date], rivals: Sequence[date]
 ) -> tuple[int, date, float] | None:
-    """(line index, date, fit) of the one line of `frames` (FrameColumns log-ratios per line,
-    None for a line without) that fits one of `candidates` closely, clearly better than the
-    other candidates and than `rivals`; None when no line does, or several do."""
+    """(line index, date, fit) of the one line of `frames` (per line, the FrameColumns
+    log-ratios of each recogniser that read it; none for a line left out) that fits one of
+    `candidates` closely, clearly better than the other candidates and than `rivals`; None
+    when no line does, or several do. A date's fit to a line read twice is the mean of its
+    fits to the two readings: both recognisers must see it."""
     candidates = list(dict.fromkeys(candidates))
     rivals = [day for day in dict.fromkeys(rivals) if day not in candidates]
     if not candidates:
@@ -50,12 +52,17 @@ def spot_date(
     days = [day for day in candidates + rivals for _ in range(3)]
     tables = PhraseTables([text for day in candidates + rivals for text in renderings(day)])
     spotted = []
-    for index, line_frames in enumerate(frames):
-        if line_frames is None or len(line_frames) == 0:
+    for index, views in enumerate(frames):
+        views = [view for view in views if len(view)]
+        if not views:
             continue
         best_by_day: dict[date, float] = {}
-        for day, fit in zip(days, tables.fits(line_frames)):
-            best_by_day[day] = max(best_by_day.get(day, -np.inf), float(fit))
+        for view in views:
+            by_day: dict[date, float] = {}
+            for day, fit in zip(days, tables.fits(view)):
+                by_day[day] = max(by_day.get(day, -np.inf), float(fit))
+            for day, fit in by_day.items():
+                best_by_day[day] = best_by_day.get(day, 0.0) + fit / len(views)
         ranked = sorted(candidates, key=lambda day: -best_by_day[day])
         best = ranked[0]
         fit = best_by_day[best]

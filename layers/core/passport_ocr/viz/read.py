@@ -151,7 +151,7 @@ class _Line:
     spotted_label: tuple[str, float] | None = None  # OcrLine.spotted_label
     # Per character of `text`: how sure its reading is, marks aside (_base_confidences).
     base_confidences: list[float] | None = None
-    frames: np.ndarray | None = None  # OcrLine.frames (pieces joined: their frames in turn)
+    frames: tuple[np.ndarray, ...] = ()  # OcrLine.frames (pieces joined: their frames in turn)
 
     def _visible(self, confidences: list[float], start: int = 0, end: int | None = None) -> list[float]:
         """`confidences` of the characters of text[start:end] that are no spaces."""
@@ -332,7 +332,8 @@ def _join_split_lines(lines: list[tuple]) -> list[tuple]:
             if _boxes_share_row(box, other_box) and -0.5 * height <= gap <= _JOIN_GAP * max(height, other_height) and not _starts_numbered_label(text):
                 merged_box = (other_box[0], min(box[1], other_box[1]), max(box[2], other_box[2]), max(box[3], other_box[3]))
                 merged = tuple(a + (space,) + b for a, b, space in zip(other_per_char, per_char, _SPACE_ITEMS))
-                both = None if frames is None or other_frames is None else np.concatenate([other_frames, frames])
+                # Each recogniser's frames joined, where both pieces have them.
+                both = tuple(np.concatenate(pair) for pair in zip(other_frames, frames)) if len(frames) == len(other_frames) else ()
                 joined[k] = (f"{other_text} {text}", merged_box, merged, other_spotted or spotted, both)
                 break
         else:
@@ -697,7 +698,7 @@ def _issue_from_frames(lines: list[_Line], mrz_fields: dict) -> PrintedValue | N
         if birth is None or day > birth
     ]
     frames = [
-        line.frames if not line.labels and sum(c.isdigit() for c in line.text) >= MIN_SPOTTED_DATE_DIGITS else None
+        line.frames if not line.labels and sum(c.isdigit() for c in line.text) >= MIN_SPOTTED_DATE_DIGITS else ()
         for line in lines
     ]
     spotted = spot_date(frames, candidates, [day for day in (birth, expiry) if day is not None])

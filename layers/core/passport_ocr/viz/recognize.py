@@ -257,10 +257,10 @@ class TextRecognizer:
                 results[i] = OcrLine(
                     text=text.strip(), chars=chars, confidence=confidence, unreadable=self.unreadable,
                     char_x=[frame / frames_per_px / prepared[i].shape[2] for _, frame in located],
-                    frames=self.columns.log_ratios(probabilities[: int(math.ceil(prepared[i].shape[2] * frames_per_px))]),
+                    frames=(self.columns.log_ratios(probabilities[: int(math.ceil(prepared[i].shape[2] * frames_per_px))]),),
                 )
                 if spot_labels:
-                    results[i].spotted_label = self.spotter.spot(results[i].frames)
+                    results[i].spotted_label = self.spotter.spot(results[i].frames[0])
         return [r for r in results if r is not None]
 
     def read_marks(

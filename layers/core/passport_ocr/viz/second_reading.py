@@ -21,6 +21,7 @@ from .alphabets import base_letter
 from .dates import DAY_SOMETHING_YEAR, find_dates
 from .line_net import LINE_ALPHABET, LineNet
 from .recognize import decode_line_at, letter_table
+from .spot import FrameColumns
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,10 @@ class SecondReader:
 
     def reread(self, crops: list[Image.Image], lines: list[OcrLine]) -> None:
         """Replace, in place, the text of each of `lines` (read from `crops`) that the network
-        reads better (better_reading); the box stays."""
+        reads better (better_reading); the box stays. Each line keeps the network's frames
+        beside PP-OCR's (OcrLine.frames): two readings a blurred date may fit."""
         for line, second in zip(lines, self.read(crops)):
+            line.frames = (*line.frames, *second.frames)
             chosen = better_reading(line, second)
             if chosen is second:
                 line.text, line.chars, line.confidence = second.text, second.chars, second.confidence
@@ -105,6 +108,7 @@ class SecondReader:
 
 _SYMBOLS = ["", *LINE_ALPHABET]
 _LETTERS = letter_table(_SYMBOLS)
+_COLUMNS = FrameColumns(_SYMBOLS)
 
 
 def network_line(probabilities: np.ndarray) -> OcrLine:
@@ -124,6 +128,7 @@ def network_line(probabilities: np.ndarray) -> OcrLine:
         chars=chars,
         confidence=float(np.mean([c.confidence for c in chars])) if chars else 0.0,
         char_x=[frame / frames for _, frame in located],
+        frames=(_COLUMNS.log_ratios(probabilities),),
     )
 
 
