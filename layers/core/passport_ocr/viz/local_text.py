@@ -26,7 +26,7 @@ from .alphabets import page_alphabet
 from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
 from .labels import cut_word_fields, find_labels, starts_with_label
 from .read import read_printed_fields
-from .recognize import TextRecognizer
+from .recognize import TextRecognizer, read_thorns
 from .second_reading import SecondReader
 from .value_boxes import (
     WANTED_FIELDS, could_be_value_of, possible_labels, ready_boxes, unwanted_value, whole_text_value, worth_reading_whole,
@@ -236,7 +236,9 @@ class LocalPageText:
             unsure = [k for k, line in enumerate(values) if self.second_reader.wanted(line)]
             self.second_reader.reread([value_crops[k] for k in unsure], [values[k] for k in unsure])
         clock.lap("second_reading")
-        self.recognizer.read_marks(value_crops, values, page_alphabet(country), params.squeeze)
+        alphabet = page_alphabet(country)
+        self.recognizer.read_marks(value_crops, values, alphabet, params.squeeze)
+        read_thorns(value_crops, values, alphabet, params.squeeze)
         clock.lap("marks")
         return found
 

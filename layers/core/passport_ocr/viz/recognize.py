@@ -30,6 +30,7 @@ from .alphabets import ALL_LETTERS, PageAlphabet, base_letter
 from .models import model_path
 from .marks import MarkReader, letter_marks
 from .spot import FrameColumns, LabelSpotter
+from .thorn import is_thorn
 
 REC_HEIGHT = 48  # the model's fixed input height
 MAX_BATCH = 8
@@ -285,6 +286,38 @@ class TextRecognizer:
             centres = [(line.char_x[k] * grey.shape[1], rivals) for k, rivals in asked]
             for (k, _), marks in zip(asked, self.mark_reader.letter_probabilities(grey, centres)):
                 line.chars[k] = replace(line.chars[k], marks=marks)
+
+
+# The letters the recogniser reads a thorn as, and the thorn of each case. A thorn found by
+# its shape is given for review: below merge.REVIEW_PRINT_BELOW.
+_THORNS = {"P": "Þ", "p": "þ"}
+_THORN_LETTERS = frozenset(_THORNS.values())
+THORN_CONFIDENCE = 0.6
+
+
+def read_thorns(
+    crops: list[Image.Image], lines: list[OcrLine], alphabet: PageAlphabet | None, squeeze: float = 1.0
+) -> None:
+    """Where the page prints 'Þ' (viz.thorn), each 'P' or 'p' of `lines` (read from
+    `crops`) that the recogniser also saw as a thorn (a runner-up) and that is shaped as
+    one becomes one, in place, at most THORN_CONFIDENCE sure."""
+    if alphabet is None or "Þ" not in alphabet.letters:
+        return
+    for crop, line in zip(crops, lines):
+        # The recogniser must have seen a thorn there too: blur can take a 'P' its bar.
+        asked = [
+            k for k, char in enumerate(line.chars)
+            if char.char in _THORNS and any(alternative in _THORN_LETTERS for alternative, _ in char.alternatives)
+        ]
+        if not asked or len(line.char_x) != len(line.chars):
+            continue
+        grey = (prepare_line(crop, squeeze).mean(axis=0) + 1.0) / 2.0
+        thorns = [k for k in asked if is_thorn(grey, line.char_x[k] * grey.shape[1])]
+        for k in thorns:
+            read = line.chars[k]
+            line.chars[k] = OcrChar(_THORNS[read.char], min(THORN_CONFIDENCE, read.confidence), [(read.char, read.confidence)])
+        if thorns:
+            line.text = "".join(c.char for c in line.chars).strip()
 
 
 @lru_cache(maxsize=4096)
