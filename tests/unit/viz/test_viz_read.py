@@ -623,3 +623,15 @@ def test_a_label_boxed_in_two_pieces_keeps_its_whole_value():
     )
     cut = read_printed_fields(lines, MRZ_FIELDS).get("place_of_birth")
     assert cut is None or not cut.value.startswith("F ")
+
+
+def test_the_apostrophe_of_a_dutch_elided_article_is_put_back_for_review():
+    # "'s-GRAVENHAGE" boxed without its apostrophe: read 'S-GRAVENHAGE' surely.
+    lines = page(("Place of birth", 10, 10, 200, 30), ("S-GRAVENHAGE", 12, 32, 260, 72))
+    found = read_printed_fields(lines, MRZ_FIELDS)["place_of_birth"]
+    assert found.value == "'S-GRAVENHAGE" and found.confidence < 0.7
+    # Read with it, it is sure; a place with a hyphen further on is left alone.
+    sure = read_printed_fields(page(("Place of birth", 10, 10, 200, 30), ("'S-GRAVENHAGE", 12, 32, 260, 72)), MRZ_FIELDS)
+    assert sure["place_of_birth"].value == "'S-GRAVENHAGE" and sure["place_of_birth"].confidence > 0.9
+    other = read_printed_fields(page(("Place of birth", 10, 10, 200, 30), ("SAINT-ÉTIENNE", 12, 32, 260, 72)), MRZ_FIELDS)
+    assert other["place_of_birth"].value == "SAINT-ÉTIENNE"

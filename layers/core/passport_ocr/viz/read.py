@@ -11,7 +11,7 @@ date read, the one line whose recogniser frames fit such a date (viz.date_spot),
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -680,7 +680,25 @@ def read_printed_fields(
     if "date_of_issue" not in found:
         _keep(found, _issue_from_frames(prepared, mrz_fields))
     _place_unlabelled(prepared, mrz_fields, found)
+    for field in ("place_of_birth", "authority"):
+        if field in found:
+            found[field] = _with_elided_article(found[field])
     return found
+
+
+# Dutch place names open with an elided article, "'s-" ("'s-Gravenhage", "'s-Hertogenbosch"):
+# its apostrophe is a speck the detector's box leaves out, and 'S-GRAVENHAGE' came back sure.
+_ELIDED_ARTICLE_CUT = re.compile(r"^([Ss])-(?=[^\W\d_]{3})")
+# A restored apostrophe is not read: the value is at most this sure (merge's review bar).
+ELIDED_ARTICLE_CONFIDENCE = 0.6
+
+
+def _with_elided_article(value: PrintedValue) -> PrintedValue:
+    """`value` with the apostrophe of a leading "'s-" put back where it was read without it,
+    for review; else `value` as it is."""
+    if not _ELIDED_ARTICLE_CUT.match(value.value):
+        return value
+    return replace(value, value="'" + value.value, confidence=min(value.confidence, ELIDED_ARTICLE_CONFIDENCE))
 
 
 def _issue_from_frames(lines: list[_Line], mrz_fields: dict) -> PrintedValue | None:
