@@ -49,8 +49,9 @@ def spot_date(
     rivals = [day for day in dict.fromkeys(rivals) if day not in candidates]
     if not candidates:
         return None
-    days = [day for day in candidates + rivals for _ in range(3)]
-    tables = PhraseTables([text for day in candidates + rivals for text in renderings(day)])
+    written = [(day, text) for day in candidates + rivals for text in renderings(day)]
+    days = [day for day, _ in written]
+    tables = PhraseTables([text for _, text in written])
     spotted = []
     for index, views in enumerate(frames):
         views = [view for view in views if len(view)]

@@ -560,12 +560,17 @@ def _issue_plausibility(candidate: date, expiry: date | None, birth: date | None
     return min(cap, 0.4 if (expiry - candidate).days <= 366 * 15 else 0.1)
 
 
+def _issue_dates(expiry: date, validities: tuple[int, ...] = _VALIDITY_YEARS) -> list[date]:
+    """The dates of issue of a document expiring on `expiry` after a whole number of years
+    of `validities`: each anniversary before it, or the day after (expiring the day before)."""
+    anniversaries = [_years_before(expiry, years) for years in validities]
+    return [day for anniversary in anniversaries for day in (anniversary, anniversary + timedelta(days=1))]
+
+
 def _exact_validity(issued: date, expiry: date, validities: tuple[int, ...] = _VALIDITY_YEARS) -> bool:
     """Whether a document issued on `issued` expires on `expiry` after a whole number of
     years of `validities` (on the same day, or the day before)."""
-    return any(
-        (_years_before(expiry, years) - issued).days in (0, -1) for years in validities
-    )
+    return issued in _issue_dates(expiry, validities)
 
 
 def _fitting_validity(printed: PrintedDate, line: _Line, expiry: date | None) -> tuple[PrintedDate, float]:
@@ -710,11 +715,7 @@ def _issue_from_frames(lines: list[_Line], mrz_fields: dict) -> PrintedValue | N
     birth = _parse_mrz_date(mrz_fields.get("date_of_birth"))
     if expiry is None:
         return None
-    anniversaries = [_years_before(expiry, years) for years in _VALIDITY_YEARS]
-    candidates = [
-        day for anniversary in anniversaries for day in (anniversary, anniversary + timedelta(days=1))
-        if birth is None or day > birth
-    ]
+    candidates = [day for day in _issue_dates(expiry) if birth is None or day > birth]
     frames = [
         line.frames if not line.labels and sum(c.isdigit() for c in line.text) >= MIN_SPOTTED_DATE_DIGITS else ()
         for line in lines

@@ -21,7 +21,8 @@ from .labels import LABELS, fold
 
 # The columns phrases are fitted on: folded letters, digits, then the gap (CTC's blank,
 # spaces and punctuation).
-_COLUMNS = "abcdefghijklmnopqrstuvwxyz0123456789"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_COLUMNS = _LETTERS + "0123456789"
 _GAP = len(_COLUMNS)
 # Shorter phrases fit some stretch of almost any line ('nom', 'kon'): they are not spotted.
 MIN_PHRASE_LETTERS = 5
@@ -111,7 +112,7 @@ class LabelSpotter:
             (field, phrase)
             for field, field_phrases in LABELS.items()
             for phrase in field_phrases
-            if sum(c in _COLUMNS[:26] for c in fold(phrase)) >= MIN_PHRASE_LETTERS
+            if sum(c in _LETTERS for c in fold(phrase)) >= MIN_PHRASE_LETTERS
         ]
         self.fields = [field for field, _ in phrases]
         self.tables = PhraseTables([phrase for _, phrase in phrases])
