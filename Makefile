@@ -44,10 +44,10 @@ mark-model: bootstrap
 	test -x $(TRAIN_VENV)/bin/python || python3 -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/pip install -q torch==2.13.0 onnx numpy pillow
 	mkdir -p /tmp/marks
-	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py train --n 180000 --out /tmp/marks/train.npz
-	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py val --n 6000 --out /tmp/marks/val.npz
+	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py train --n 266000 --out /tmp/marks/train.npz
+	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py val --n 8300 --out /tmp/marks/val.npz
 	$(TRAIN_VENV)/bin/python scripts/mark_model/make_data.py eval --n 2000 --out /tmp/marks/eval
-	$(TRAIN_VENV)/bin/python scripts/mark_model/train.py --epochs 3
+	$(TRAIN_VENV)/bin/python scripts/mark_model/train.py --epochs 8
 	$(BIN)/python scripts/mark_model/eval.py --data /tmp/marks/eval
 
 clean:

@@ -34,14 +34,14 @@ def predict(sess, x_uint8, bs=512):
     outs = [[], [], []]
     for i in range(0, len(x_uint8), bs):
         xb = (x_uint8[i:i + bs, None].astype(np.float32)) / 255.0
-        for k, o in enumerate(sess.run(["above", "below", "stroke"], {"crops": xb})):
+        for k, o in enumerate(sess.run(["above", "below", "attached"], {"crops": xb})):
             outs[k].append(o.argmax(1))
     return np.stack([np.concatenate(o) for o in outs], 1)
 
 
 def load(path):
     d = np.load(path)
-    y = np.stack([d["above"], d["below"], d["stroke"]], 1).astype(np.int64)
+    y = np.stack([d["above"], d["below"], d["attached"]], 1).astype(np.int64)
     return d["x"], y, d["letters"][d["letter"]]
 
 
@@ -62,15 +62,16 @@ def main():
     meta = sess.get_modelmeta().custom_metadata_map
     above = meta["above"].split(",")
     below = meta["below"].split(",")
+    attached = meta["attached"].split(",")
     print("inputs", [(i.name, i.shape) for i in sess.get_inputs()],
           "outputs", [o.name for o in sess.get_outputs()])
-    print("metadata", {k: meta[k] for k in ("above", "below", "stroke", "height", "width")})
+    print("metadata", {k: meta[k] for k in ("above", "below", "attached", "height", "width")})
     print("size", Path(args.model).stat().st_size, "bytes")
 
     if Path(args.ref).exists():
         r = np.load(args.ref)
-        outs = sess.run(["above", "below", "stroke"], {"crops": r["x"]})
-        diff = max(float(np.abs(o - r[k]).max()) for o, k in zip(outs, ("above", "below", "stroke")))
+        outs = sess.run(["above", "below", "attached"], {"crops": r["x"]})
+        diff = max(float(np.abs(o - r[k]).max()) for o, k in zip(outs, ("above", "below", "attached")))
         print(f"onnxruntime vs torch: max abs diff {diff:.2e} over {len(r['x'])} crops")
 
     x1 = np.random.default_rng(0).random((1, 1, 48, 40), dtype=np.float32)
@@ -89,7 +90,7 @@ def main():
     print(f"latency, 1 thread: {single * 1e3:.3f} ms per crop (batch 1), "
           f"{batched * 1e3:.3f} ms per crop (batch 32)")
 
-    print("\n| set                    |     n | above | below | stroke| triple|")
+    print("\n| set                    |     n | above | below |attachd| triple|")
     print("|---|---|---|---|---|---|")
     if Path(args.val).exists():
         x, y, _ = load(args.val)
@@ -107,12 +108,12 @@ def main():
     # DejaVu, capital letters only: triple accuracy by mark class, per level.
     def key(t):
         a, b, s = t
-        return "stroke" if s else (below[b] + " (below)" if b else above[a])
+        return attached[s] if s else (below[b] + " (below)" if b else above[a])
 
     print("\nDejaVu, capital letters only: triple accuracy by mark class")
     print("| mark class | " + " | ".join(LEVELS) + " |")
     print("|---|" + "---|" * len(LEVELS))
-    classes = [a for a in above] + [b + " (below)" for b in below[1:]] + ["stroke"]
+    classes = [a for a in above] + [b + " (below)" for b in below[1:]] + attached[1:]
     for c in classes:
         cells = []
         for lv in LEVELS:

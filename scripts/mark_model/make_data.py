@@ -2,7 +2,8 @@
 
 Each sample is one 48x40 grey window cut from a rendered text line that was resized to a
 height of 48 px, centred (with +-8 px jitter) on one letter, plus the letter's three labels:
-above (12 classes), below (4) and stroke (2).  See README.md in this folder.
+above (21 classes: one mark, or Vietnamese's circumflex or breve with a tone mark), below (5)
+and attached (3: a stroke through the letter, or Vietnamese's horn).  See README.md here.
 
     .venv-train/bin/python scripts/mark_model/make_data.py train --n 220000 --out /tmp/marks/train.npz
     .venv-train/bin/python scripts/mark_model/make_data.py val   --n 6000   --out /tmp/marks/val.npz
@@ -31,14 +32,22 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 HEIGHT, WIDTH = 48, 40
 JITTER = 8
 
+# Vietnamese stacks a tone mark (acute, grave, hook, tilde) on a circumflex or a breve: each
+# stack is one class above, so a letter still has one label per head.
+_STACKED = [f"{vowel_mark}_{tone}" for vowel_mark in ("circumflex", "breve") for tone in ("acute", "grave", "hook", "tilde")]
 ABOVE = ["none", "acute", "grave", "circumflex", "caron", "breve", "ring", "diaeresis", "tilde",
-         "double_acute", "dot", "macron"]
-BELOW = ["none", "cedilla", "ogonek", "comma"]
-STROKE = ["none", "stroke"]
+         "double_acute", "dot", "macron", "hook"] + _STACKED
+BELOW = ["none", "cedilla", "ogonek", "comma", "dot_below"]
+# What is drawn through or onto the letter itself: a stroke (Ø Ł Đ), Vietnamese's horn (Ơ Ư),
+# or another letter joined to it ('Æ': an E with the left leg of an A; the recogniser reads it
+# 'E' or 'AE').
+ATTACHED = ["none", "stroke", "horn", "ligature"]
+LIGATURE_LETTERS = set("Ææ")
 _ABOVE_CP = {"\u0301": "acute", "\u0300": "grave", "\u0302": "circumflex", "\u030c": "caron",
              "\u0306": "breve", "\u030a": "ring", "\u0308": "diaeresis", "\u0303": "tilde",
-             "\u030b": "double_acute", "\u0307": "dot", "\u0304": "macron"}
-_BELOW_CP = {"\u0327": "cedilla", "\u0328": "ogonek", "\u0326": "comma"}
+             "\u030b": "double_acute", "\u0307": "dot", "\u0304": "macron", "\u0309": "hook"}
+_BELOW_CP = {"\u0327": "cedilla", "\u0328": "ogonek", "\u0326": "comma", "\u0323": "dot_below"}
+_HORN_CP = "\u031b"
 # Letters that do not decompose but carry a bar.  Ð (eth) is drawn exactly like Đ, so it is a
 # stroke letter too; Ŧ (Sami) likewise.  Lowercase ð is skipped (its bar is part of the letter
 # shape, unlike đ, yet it looks similar).
@@ -61,25 +70,30 @@ LEVELS = {  # fixed degradations for evaluation; None = random as in training
 
 
 def labels(ch: str) -> tuple[int, int, int] | None:
-    """(above, below, stroke) class indices, or None for letters out of scope."""
+    """(above, below, attached) class indices, or None for letters out of scope."""
     if ch in SKIP_LETTERS:
         return None
     if ch in STROKE_LETTERS:
-        return 0, 0, 1
+        return 0, 0, ATTACHED.index("stroke")
+    if ch in LIGATURE_LETTERS:
+        return 0, 0, ATTACHED.index("ligature")
     if ch in "ij":
         return 0, 0, 0
     marks = unicodedata.normalize("NFD", ch)[1:]
-    above, below = [], []
+    above, below, attached = [], [], 0
     for m in marks:
         if m in _ABOVE_CP:
             above.append(_ABOVE_CP[m])
         elif m in _BELOW_CP:
             below.append(_BELOW_CP[m])
+        elif m == _HORN_CP:
+            attached = ATTACHED.index("horn")
         else:
-            return None  # a mark the model has no class for (dot below, hook, horn ...)
-    if len(above) > 1 or len(below) > 1:
+            return None  # a mark the model has no class for
+    name = "_".join(above) if above else "none"
+    if name not in ABOVE or len(below) > 1:
         return None
-    return (ABOVE.index(above[0]) if above else 0, BELOW.index(below[0]) if below else 0, 0)
+    return ABOVE.index(name), BELOW.index(below[0]) if below else 0, attached
 
 
 def language_letters() -> dict[str, str]:
@@ -107,9 +121,11 @@ LETTER_INDEX = {ch: i for i, ch in enumerate(LETTERS)}
 
 
 def mark_key(ch: str) -> str:
+    """The class a sample of `ch` is drawn for (pick_text balances them): its attached mark,
+    else its mark below, else above ('Ậ' counts as a dot below, 'Ớ' as a horn)."""
     a, b, s = labels(ch)
     if s:
-        return "stroke"
+        return "t_" + ATTACHED[s]
     if b:
         return "b_" + BELOW[b]
     if a:
@@ -117,7 +133,7 @@ def mark_key(ch: str) -> str:
     return "none"
 
 
-MARK_KEYS = ["none"] + ["a_" + x for x in ABOVE[1:]] + ["b_" + x for x in BELOW[1:]] + ["stroke"]
+MARK_KEYS = ["none"] + ["a_" + x for x in ABOVE[1:]] + ["b_" + x for x in BELOW[1:]] + ["t_" + x for x in ATTACHED[1:]]
 
 
 # ---------------------------------------------------------------- fonts
@@ -170,7 +186,10 @@ def font_table(cache=Path("/tmp/marks/fonts.json")) -> list[dict]:
         except Exception:
             continue
         basic = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        if not basic <= cov or len(cov) < 0.8 * len(LETTERS):
+        # Vietnamese (Latin Extended Additional) is left out of the bar: a face without it
+        # still teaches every other mark.
+        european = [ch for ch in LETTERS if not "\u1e00" <= ch <= "\u1eff"]
+        if not basic <= cov or len(cov & set(european)) < 0.8 * len(european):
             continue
         f = get_font(p, 100)
         cap = f.getbbox("H")[3] - f.getbbox("H")[1]
@@ -242,15 +261,16 @@ def background(rng, h, w, paper):
     return bg
 
 
-def pick_text(rng, font_letters: str, n_min=3, n_max=14):
-    """A random line and the index of its target letter (classes balanced, ~30% 'none')."""
+def pick_text(rng, font_letters: str, n_min=3, n_max=14, only_key: str | None = None):
+    """A random line and the index of its target letter (classes balanced, ~30% 'none';
+    `only_key`: targets of that class only)."""
     by_key: dict[str, list[str]] = {}
     for ch in font_letters:
         by_key.setdefault(mark_key(ch), []).append(ch)
     case = rng.random()
     mode = "upper" if case < 0.7 else ("lower" if case < 0.85 else "mixed")
     while True:
-        key = "none" if rng.random() < 0.3 else MARK_KEYS[1 + rng.integers(len(MARK_KEYS) - 1)]
+        key = only_key or ("none" if rng.random() < 0.3 else MARK_KEYS[1 + rng.integers(len(MARK_KEYS) - 1)])
         cands = by_key.get(key, [])
         if mode == "upper":
             up = [c for c in cands if c.isupper()]
@@ -289,9 +309,9 @@ def pick_text(rng, font_letters: str, n_min=3, n_max=14):
     return "".join(chars), pos
 
 
-def render_sample(rng, font: dict, level: dict | None = None):
+def render_sample(rng, font: dict, level: dict | None = None, only_key: str | None = None):
     """One (window uint8 48x40, target letter) pair."""
-    text, pos = pick_text(rng, font["letters"])
+    text, pos = pick_text(rng, font["letters"], only_key=only_key)
     cap_px = rng.uniform(10, 40)
     size = max(6, int(round(cap_px / font["cap"])))
     f = get_font(font["path"], size)
@@ -360,7 +380,7 @@ def render_sample(rng, font: dict, level: dict | None = None):
 
 
 def _work(args):
-    seed, n, fonts, level = args
+    seed, n, fonts, level, only_key = args
     rng = np.random.default_rng(seed)
     X = np.empty((n, HEIGHT, WIDTH), np.uint8)
     L = np.empty((n, 3), np.int8)
@@ -369,8 +389,10 @@ def _work(args):
     i = 0
     while i < n:
         fi = int(rng.integers(len(fonts)))
+        if only_key and not any(mark_key(c) == only_key for c in fonts[fi]["letters"]):
+            continue
         try:
-            r = render_sample(rng, fonts[fi], level)
+            r = render_sample(rng, fonts[fi], level, only_key)
         except Exception as e:  # a face that Pillow cannot draw at some size
             print("render error", fonts[fi]["path"], e, file=sys.stderr)
             continue
@@ -384,8 +406,8 @@ def _work(args):
     return X, L, C, F
 
 
-def generate(n, fonts, level, seed, procs=2, chunk=2000):
-    jobs = [(seed * 100003 + k, min(chunk, n - k * chunk), fonts, level)
+def generate(n, fonts, level, seed, procs=2, chunk=2000, only_key=None):
+    jobs = [(seed * 100003 + k, min(chunk, n - k * chunk), fonts, level, only_key)
             for k in range((n + chunk - 1) // chunk)]
     with Pool(procs) as pool:
         parts = pool.map(_work, jobs, chunksize=1)
@@ -393,31 +415,54 @@ def generate(n, fonts, level, seed, procs=2, chunk=2000):
 
 
 def save(path, X, L, C, F, fonts):
-    np.savez(path, x=X, above=L[:, 0], below=L[:, 1], stroke=L[:, 2], letter=C, font=F,
+    np.savez(path, x=X, above=L[:, 0], below=L[:, 1], attached=L[:, 2], letter=C, font=F,
              letters=np.array(LETTERS), fonts=np.array([f["path"] for f in fonts]))
     print(f"wrote {path}: {len(X)} samples", flush=True)
 
 
+def join(inputs: list[str], out: str) -> None:
+    """Concatenate sets (a top-up of one class to a set made before), every label made anew
+    from the sample's letter by `labels`: a set made before a class was added learns it."""
+    parts = [np.load(path) for path in inputs]
+    letters = [str(ch) for ch in parts[0]["letters"]]
+    if any([str(ch) for ch in part["letters"]] != letters for part in parts):
+        raise SystemExit("the sets were made with different letter lists")
+    fonts = [str(path) for path in parts[0]["fonts"]]
+    if any([str(path) for path in part["fonts"]] != fonts for part in parts):
+        raise SystemExit("the sets were made with different faces")
+    letter = np.concatenate([part["letter"] for part in parts])
+    table = np.array([labels(ch) for ch in letters], np.int8)
+    np.savez(out, x=np.concatenate([part["x"] for part in parts]), above=table[letter, 0], below=table[letter, 1],
+             attached=table[letter, 2], letter=letter, font=np.concatenate([part["font"] for part in parts]),
+             letters=np.array(letters), fonts=np.array(fonts))
+    print(f"wrote {out}: {len(letter)} samples", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("split", choices=["train", "val", "eval", "fonts"])
+    ap.add_argument("split", choices=["train", "val", "eval", "fonts", "join"])
+    ap.add_argument("inputs", nargs="*", help="join: sets to concatenate, their labels made anew from their letters")
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--out", default="/tmp/marks/out.npz")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--only-key", default=None, help="targets of one class only (a top-up set), e.g. t_ligature")
     args = ap.parse_args()
     table = font_table()
     train = [f for f in table if family(f["path"]) not in HOLDOUT]
     hold = [f for f in table if family(f["path"]) in HOLDOUT]
+    if args.split == "join":
+        join(args.inputs, args.out)
+        return
     if args.split == "fonts":
         print(len(LETTERS), "letters:", "".join(LETTERS))
         for f in table:
             print("HOLD " if f in hold else "train", f["path"], len(f["letters"]), f["cap"])
         return
     if args.split == "train":
-        save(args.out, *generate(args.n, train, None, args.seed, args.procs), train)
+        save(args.out, *generate(args.n, train, None, args.seed, args.procs, only_key=args.only_key), train)
     elif args.split == "val":
-        save(args.out, *generate(args.n, hold, None, args.seed + 7, args.procs), hold)
+        save(args.out, *generate(args.n, hold, None, args.seed + 7, args.procs, only_key=args.only_key), hold)
     else:  # eval: held-out fonts and DejaVu at each fixed level (+ held-out at random degradations)
         os.makedirs(args.out, exist_ok=True)
         dv = dejavu_table()

@@ -1,7 +1,7 @@
 """Train the diacritic-mark classifier and export it to ONNX (softmax inside the graph).
 
     /work/main/.venv-train/bin/python scripts/mark_model/train.py \
-        --train /tmp/marks/train.npz --val /tmp/marks/val.npz --epochs 3   # the shipped model
+        --train /tmp/marks/train.npz --val /tmp/marks/val.npz --epochs 8   # the shipped model (README.md: how its set was made)
 
 Runs torch on 2 threads (CPU).  Writes layers/core/passport_ocr/viz/onnx/marks.onnx and
 /tmp/marks/ref.npz (a batch of inputs with torch's outputs, for the onnxruntime check in
@@ -22,7 +22,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_data import ABOVE, BELOW, HEIGHT, STROKE, WIDTH  # noqa: E402
+from make_data import ABOVE, ATTACHED, BELOW, HEIGHT, WIDTH  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "layers/core/passport_ocr/viz/onnx/marks.onnx"
@@ -55,11 +55,11 @@ class MarkNet(nn.Module):
                                 nn.ReLU(inplace=True), nn.Dropout(0.2))
         self.above = nn.Linear(128, len(ABOVE))
         self.below = nn.Linear(128, len(BELOW))
-        self.stroke = nn.Linear(128, len(STROKE))
+        self.attached = nn.Linear(128, len(ATTACHED))
 
     def forward(self, x):
         h = self.fc(self.features(x))
-        return self.above(h), self.below(h), self.stroke(h)
+        return self.above(h), self.below(h), self.attached(h)
 
 
 class Exported(nn.Module):
@@ -75,7 +75,7 @@ class Exported(nn.Module):
 def load(path):
     d = np.load(path)
     x = torch.from_numpy(d["x"]).unsqueeze(1)  # uint8 (N,1,48,40)
-    y = torch.from_numpy(np.stack([d["above"], d["below"], d["stroke"]], 1).astype(np.int64))
+    y = torch.from_numpy(np.stack([d["above"], d["below"], d["attached"]], 1).astype(np.int64))
     return x, y
 
 
@@ -98,11 +98,11 @@ def export(net, path: Path):
     dummy = torch.rand(2, 1, HEIGHT, WIDTH)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.onnx.export(model, (dummy,), str(path), input_names=["crops"],
-                      output_names=["above", "below", "stroke"], opset_version=17,
+                      output_names=["above", "below", "attached"], opset_version=17,
                       dynamic_axes={"crops": {0: "n"}, "above": {0: "n"}, "below": {0: "n"},
-                                    "stroke": {0: "n"}}, dynamo=False)
+                                    "attached": {0: "n"}}, dynamo=False)
     m = onnx.load(str(path))
-    meta = {"above": ",".join(ABOVE), "below": ",".join(BELOW), "stroke": ",".join(STROKE),
+    meta = {"above": ",".join(ABOVE), "below": ",".join(BELOW), "attached": ",".join(ATTACHED),
             "height": str(HEIGHT), "width": str(WIDTH),
             "input": "grey line resized to height 48 (bilinear), 48x40 window centred on the "
                      "letter, padded with the median border value, float32 pixel/255"}
@@ -189,7 +189,7 @@ def main():
                 run = 0.0
         acc = evaluate(net, xv, yv)
         print(f"epoch {epoch} val(held-out fonts) above {acc[0]:.4f} below {acc[1]:.4f} "
-              f"stroke {acc[2]:.4f} triple {acc[3]:.4f}  {time.time() - t0:.0f}s", flush=True)
+              f"attached {acc[2]:.4f} triple {acc[3]:.4f}  {time.time() - t0:.0f}s", flush=True)
         torch.save(net.state_dict(), "/tmp/marks/marknet.pt")
         if stop:
             print("stopped on the time limit", flush=True)
@@ -200,7 +200,7 @@ def main():
     with torch.no_grad():
         outs = model(ref)
     np.savez("/tmp/marks/ref.npz", x=ref.numpy(), above=outs[0].numpy(), below=outs[1].numpy(),
-             stroke=outs[2].numpy())
+             attached=outs[2].numpy())
     print("exported", args.out, Path(args.out).stat().st_size, "bytes", flush=True)
 
 

@@ -204,3 +204,23 @@ def test_ae_on_a_page_whose_languages_write_ae_as_one_letter_is_doubted():
     # Not where the page's own languages do not write it: a French 'RAPHAEL', a German 'AE'.
     for text, country in (("RAPHAEL", "FRA"), ("MICHAEL", "DEU"), ("AEROPORT", None)):
         assert min(c.confidence for c in restrict_line(reading(text), page_alphabet(country)).chars) > 0.9
+
+
+def test_an_e_the_mark_network_sees_joined_to_an_a_is_the_ligature_and_takes_the_a_read_beside_it():
+    from dataclasses import replace
+
+    from passport_ocr.viz.alphabets import MARK_CHANGE_CONFIDENCE
+
+    danish = page_alphabet("DNK")
+    ligature = {"E": 0.02, "É": 0.01, "Æ": 0.97}
+    for text, e in (("UDLAENDINGE", 4), ("UDLENDINGE", 3)):
+        line = reading(text)
+        line.char_x = [(k + 0.5) / len(text) for k in range(len(text))]
+        line.chars[e] = replace(line.chars[e], marks=ligature)
+        mended = restrict_line(line, danish)
+        assert mended.text == "UDLÆNDINGE" and len(mended.char_x) == len(mended.chars) == 10
+        assert mended.chars[3].confidence <= MARK_CHANGE_CONFIDENCE
+    # An 'E' the network sees alone stays, 'AE' doubted as before.
+    line = reading("MICHAEL")
+    line.chars[5] = replace(line.chars[5], marks={"E": 0.96, "É": 0.02, "Æ": 0.02})
+    assert restrict_line(line, danish).text == "MICHAEL"

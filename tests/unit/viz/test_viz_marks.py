@@ -24,9 +24,38 @@ def test_each_letter_maps_to_what_is_above_below_and_across_it():
     assert letter_marks("i") == ("none", "none", "none")  # its dot is the letter's own
 
 
+def test_vietnamese_letters_map_to_their_stack_dot_below_and_horn():
+    assert letter_marks("Ả") == ("hook", "none", "none")
+    assert letter_marks("Ầ") == ("circumflex_grave", "none", "none")
+    assert letter_marks("ẵ") == ("breve_tilde", "none", "none")
+    assert letter_marks("Ụ") == ("none", "dot_below", "none")
+    assert letter_marks("Ậ") == ("circumflex", "dot_below", "none")  # NFD puts the dot below first
+    assert letter_marks("Ư") == ("none", "none", "horn")
+    assert letter_marks("Ớ") == ("acute", "none", "horn")
+    assert letter_marks("Ợ") == ("none", "dot_below", "horn")
+    assert letter_marks("Ẹ") == ("none", "dot_below", "none")  # Yoruba too
+
+
 def test_letters_the_network_cannot_tell_have_no_classes():
-    assert letter_marks("Ầ") is None  # two marks above (Vietnamese)
-    assert letter_marks("Æ") is None and letter_marks("Þ") is None  # letters of their own
+    assert letter_marks("Ǘ") is None  # a stack Vietnamese does not print (Pinyin)
+    assert letter_marks("Þ") is None and letter_marks("ß") is None  # letters of their own
+
+
+def test_a_ligature_is_its_second_letter_with_another_joined_to_it():
+    assert letter_marks("Æ") == letter_marks("æ") == ("none", "none", "ligature")
+
+
+def test_the_shipped_network_has_the_classes_the_reader_names():
+    import onnxruntime
+
+    from passport_ocr.viz.marks import ABOVE, ATTACHED, BELOW, MODEL_FILE
+
+    session = onnxruntime.InferenceSession(str(MODEL_FILE), providers=["CPUExecutionProvider"])
+    meta = session.get_modelmeta().custom_metadata_map
+    assert meta["above"].split(",") == list(ABOVE) and meta["below"].split(",") == list(BELOW)
+    assert meta["attached"].split(",") == list(ATTACHED)
+    assert (int(meta["height"]), int(meta["width"])) == (WINDOW_HEIGHT, WINDOW_WIDTH)
+    assert [o.name for o in session.get_outputs()] == ["above", "below", "attached"]
 
 
 def test_windows_are_centred_and_padded_with_the_background():
@@ -53,10 +82,13 @@ def test_sure_marks_mend_the_letter_and_leave_it_for_review():
 
 
 def test_unsure_marks_change_no_letter_but_doubt_a_plain_one():
+    from passport_ocr.viz.alphabets import MARK_NATIONAL_WEIGHT
+
     read = _read("A", {"A": 0.3, "Å": 0.7})
     chosen = mark_letter(read, read, page_alphabet("DNK"))
-    assert chosen.char == "A" and chosen.confidence == pytest.approx(0.3)
-    clear = _read("A", {"A": 0.8, "Å": 0.2})
+    # 'Å' is Danish: it weighs MARK_NATIONAL_WEIGHT times more, not enough for a change.
+    assert chosen.char == "A" and chosen.confidence == pytest.approx(0.3 / (0.3 + 0.7 * MARK_NATIONAL_WEIGHT))
+    clear = _read("A", {"A": 0.9, "Å": 0.1})
     assert mark_letter(clear, clear, page_alphabet("DNK")) is clear
 
 
@@ -77,7 +109,7 @@ def test_a_marked_letter_the_network_rules_out_gives_way_to_the_one_it_prefers()
     kept = OcrChar("Á", 0.5, [("A", 0.4)])
     assert mark_letter(_read("A", {"A": 0.0, "Á": 0.1, "Å": 0.8}), kept, page_alphabet("NOR")) is kept
     plain = OcrChar("A", 0.9, [])
-    assert mark_letter(_read("A", {"A": 0.15, "Å": 0.85}), plain, page_alphabet("NOR")).char == "A"
+    assert mark_letter(_read("A", {"A": 0.3, "Å": 0.7}), plain, page_alphabet("NOR")).char == "A"
 
 
 def test_a_mended_letter_is_no_surer_than_the_recogniser_was_of_its_base():
@@ -100,3 +132,38 @@ def test_the_network_reads_a_caron_the_recogniser_reads_as_an_acute():
     assert restrict_line(line, page_alphabet("CZE")).text == "MAGISTRÁT MĚSTA PLZNĚ"
     # Small letters are left to the recogniser: the network takes the dot of 'i' for a mark.
     assert all(not c.marks for c in line.chars if c.char.islower())
+
+
+def _rendered(text: str, face: str = DEJAVU) -> Image.Image:
+    font = ImageFont.truetype(face, 34)
+    image = Image.new("RGB", (int(font.getlength(text)) + 20, 56), "white")
+    ImageDraw.Draw(image).text((10, 6), text, font=font, fill="black")
+    return image
+
+
+def _read_on_page(texts: list[str], country: str, face: str = DEJAVU) -> list[str]:
+    """The reader's steps on clean rendered lines: PP-OCRv6, the line network's second
+    reading (letters PP-OCR dropped), the mark network, the page's alphabet."""
+    from passport_ocr.viz.second_reading import SecondReader
+
+    recognizer, alphabet = TextRecognizer(), page_alphabet(country)
+    images = [_rendered(text, face) for text in texts]
+    lines = recognizer.read(images)
+    SecondReader().reread(images, lines, alphabet)
+    recognizer.read_marks(images, lines, alphabet)
+    return [restrict_line(line, alphabet).text for line in lines]
+
+
+def test_vietnamese_letters_pp_ocr_cannot_output_are_read_with_the_line_and_mark_networks():
+    # PP-OCRv6 reads 'HÀ NI', 'Hà Ni' and 'Cc Qun lý Xut nhp cnh' (its dictionary lacks 'Ộ',
+    # 'ộ', 'ụ', 'ả', 'ấ', 'ậ').
+    texts = ["HÀ NỘI", "Hà Nội", "Cục Quản lý Xuất nhập cảnh"]
+    assert _read_on_page(texts, "VNM") == texts
+
+
+def test_ae_read_as_e_or_as_two_letters_is_the_ligature_on_a_danish_page():
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+    # DejaVu Sans's 'Æ' comes out of PP-OCRv6 as 'AE', DejaVu Serif's as 'E'.
+    texts = ["NÆSTVED", "UDLÆNDINGE- OG INTEGRATIONSMINISTERIET", "MICHAEL"]
+    assert _read_on_page(texts, "DNK") == texts
+    assert _read_on_page(texts, "DNK", serif) == texts

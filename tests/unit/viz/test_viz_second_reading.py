@@ -5,7 +5,9 @@ from PIL import Image
 
 from passport_ocr.ocr_types import OcrLine
 from passport_ocr.viz.line_net import LINE_ALPHABET
-from passport_ocr.viz.second_reading import SecondReader, better_reading, plain_text
+from passport_ocr.viz.second_reading import (
+    FILLED_LETTER_CONFIDENCE, SecondReader, better_reading, fill_dropped, plain_text,
+)
 
 
 def _line(text: str, confidence: float) -> OcrLine:
@@ -96,3 +98,56 @@ def test_the_shipped_line_network_reads_a_printed_date():
     readings = SecondReader().read(crops)
     assert LineNet.shared().available
     assert [line.text for line in readings] == dates
+
+
+def _placed(text: str, xs: list[float], confidence: float = 0.9, unreadable: frozenset[str] = frozenset()) -> OcrLine:
+    line = OcrLine.plain(text, confidence, box=(0, 0, 100, 20))
+    line.char_x, line.unreadable = xs, unreadable
+    return line
+
+
+def _spread(text: str) -> list[float]:
+    return [(k + 0.5) / len(text) for k in range(len(text))]
+
+
+def test_letters_pp_ocr_dropped_are_put_back_from_the_networks_reading_for_review():
+    # PP-OCR reads 'CỤC' as 'CC' (no 'Ụ' in its dictionary), the network 'CUC'.
+    network = _placed("CUC QUAN", _spread("CUC QUAN"))
+    first = _placed("CC QUÅN", [x for k, x in enumerate(_spread("CUC QUAN")) if k != 1])
+    filled = fill_dropped(first, network, frozenset("AEIOUY"))
+    assert filled is not None and filled.text == "CUC QUÅN"  # PP-OCR's marks kept
+    assert filled.chars[1].confidence == FILLED_LETTER_CONFIDENCE and filled.confidence < first.confidence
+    assert filled.char_x == network.char_x[:1] + [network.char_x[1]] + first.char_x[1:]
+    # Small letters alike ('Cc Qun' for 'Cục Quản').
+    small = fill_dropped(_placed("Cc Qun", [0.05, 0.3, 0.4, 0.5, 0.6, 0.9]), _placed("Cuc Quan", _spread("Cuc Quan")), frozenset("AEIOUY"))
+    assert small is not None and small.text == "Cuc Quan"
+
+
+def test_no_letter_is_put_back_where_the_readings_disagree_or_it_could_not_have_been_dropped():
+    vowels = frozenset("AEIOUY")
+    # The network misread a letter PP-OCR read ('THC' for 'THƠ').
+    assert fill_dropped(_placed("CÂN THƠ", _spread("CÂN THƠ")), _placed("CAN THC", _spread("CAN THC")), vowels) is None
+    # A consonant is no letter PP-OCR cannot output.
+    assert fill_dropped(_placed("BAN", _spread("BAN")[:1] + _spread("BAN")[2:]), _placed("BRAN", _spread("BRAN")), vowels) is None
+    # PP-OCR's neighbours stand a pitch apart: no letter was dropped between them.
+    assert fill_dropped(_placed("NI", [0.2, 0.4]), _placed("NOI", [0.2, 0.6, 0.8]), vowels) is None
+    # Nothing missing.
+    assert fill_dropped(_placed("HÀ", _spread("HA")), _placed("HA", _spread("HA")), vowels) is None
+
+
+def test_on_a_page_that_prints_letters_pp_ocr_cannot_output_every_value_line_is_read_again():
+    from passport_ocr.viz.alphabets import page_alphabet
+
+    reader = SecondReader()
+    reader.net = _FakeNet(_frames("HA NOI"))
+    vietnamese = page_alphabet("VNM")
+    unreadable = frozenset(c for c in vietnamese.letters if c in "ỘỤẤỐ")
+    network = reader.read([Image.new("L", (100, 20), 255)])[0]
+    # PP-OCR's positions: those of the network's letters but the 'O' it dropped.
+    sure = _placed("HÀ NI", [x for k, x in enumerate(network.char_x) if k != 4], 0.95, unreadable)
+    reader.reread([Image.new("L", (100, 20), 255)], [sure], vietnamese)
+    assert sure.text == "HÀ NOI" and not sure.frames  # a sure line: the date spotter fits PP-OCR alone
+    # Without such letters on the page a sure line is not read again.
+    french = _placed("HÀ NI", list(sure.char_x[:4]) + [sure.char_x[5]], 0.95, unreadable)
+    reader.reread([Image.new("L", (100, 20), 255)], [french], page_alphabet("FRA"))
+    assert french.text == "HÀ NI" and not french.frames

@@ -168,6 +168,8 @@ ALL_LETTERS = _letters(tuple(LANGUAGE_LETTERS))
 # of their alphabet's: not French, which has 'Æ' in a few borrowed words and 'AE' in names
 # ('RAPHAEL').
 SPLIT_LIGATURES = {"Æ": ("AE", ("da", "no", "is", "fo"))}
+# Each ligature of both cases and its pair ('æ' -> 'ae').
+LIGATURES = {case(ligature): case(pair) for ligature, (pair, _) in SPLIT_LIGATURES.items() for case in (str.upper, str.lower)}
 
 
 @lru_cache(maxsize=256)
@@ -225,8 +227,8 @@ MARK_DOUBT_FACTOR = 3.0
 UNREADABLE_RIVAL_CONFIDENCE = 0.1
 # Letters with no decomposition into a letter and marks: the letter they are read as when
 # what sets them apart is lost (a stroke; the bowl of 'Þ' standing on its stem, read 'P' in
-# 'PJÓDSKRÁ' on generated Icelandic pages).
-_READ_AS = {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "Ŧ": "T", "Ɨ": "I", "Þ": "P"}
+# 'PJÓDSKRÁ' on generated Icelandic pages; the A of 'Æ', read 'E' in 'UDLENDINGE').
+_READ_AS = {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "Ŧ": "T", "Ɨ": "I", "Þ": "P", "Æ": "E"}
 # Capitals drawn alike: the recogniser cannot tell them apart, so where the page prints only
 # one of them, a reading of the other is a reading of it ('Đ' offered for Icelandic 'Ð').
 _TWINS = {"Đ": "Ð", "Ð": "Đ"}
@@ -237,6 +239,17 @@ def base_letter(letter: str) -> str:
     capital = letter.upper()
     capital = _READ_AS.get(capital, capital)
     return unicodedata.normalize("NFD", capital)[:1]
+
+
+@lru_cache(maxsize=64)
+def unreadable_bases(alphabet: PageAlphabet | None, unreadable: frozenset[str]) -> frozenset[str]:
+    """The base letters (capitals) of the letters the page prints that the recogniser
+    cannot output (`unreadable`): letters it may have dropped, or read with marks it could
+    not have read right ('Ụ' as 'U', 'Ấ' as 'Á' on a Vietnamese page). Only A-Z: a letter of
+    its own ('ẞ') has no base another reader could give."""
+    if alphabet is None:
+        return frozenset()
+    return frozenset(base for c in alphabet.letters & unreadable if "A" <= (base := base_letter(c)) <= "Z")
 
 
 def base_confidence(char: OcrChar) -> float:
@@ -360,6 +373,21 @@ def doubt_marks(read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None, u
 # took away marks that are there ('MALMO', 'REYKJAVIK') or read a breve as a caron ('Č' on
 # a Turkish page): it never strips a mark, nor gives a letter foreign to the page.
 MARK_CHANGE_PROBABILITY = 0.9
+# Where most of the page's letters of the base are ones the recogniser cannot output
+# (Vietnamese: its dictionary lacks 'Ả', 'Ẵ', 'Ụ' ...), its own reading of the marks has no
+# claim (a Yoruba 'Ẹ' on a Nigerian page is not enough: 'SẸRVICE' on a heavy page), and
+# such a letter is never given as sure (UNREADABLE_RIVAL_CONFIDENCE): the network's likeliest
+# letter is taken from this probability, for review.
+MARK_GUESS_PROBABILITY = 0.5
+# ... where at least this many of them are (Vietnamese vowels: 5 to 11; the Yoruba 'Ṣ', the
+# only marked 'S' of a Nigerian page, is no such letter).
+MOSTLY_UNREADABLE_MIN = 3
+# The network, unlike the recogniser, has no bias towards plain letters to make up for, but
+# on blurred low-resolution print it can be sure of marks the page's own languages do not
+# write and every page can print (French): 'SECRETARÎA', 'MÊRIDA', 'MÛNCHEN', 'ÂRHUS' for the
+# national 'Í', 'É', 'Ü', 'Å' on generated pages of seeds 7 and 8. A national letter weighs
+# this much more: the first two are read right with it, the last two are not.
+MARK_NATIONAL_WEIGHT = 3.0
 # A letter the network changed is never given as sure: below the review bar of the merge
 # (merge.REVIEW_PRINT_BELOW), so a human confirms the accent.
 MARK_CHANGE_CONFIDENCE = 0.65
@@ -373,22 +401,24 @@ MARK_RULED_OUT_PROBABILITY = 0.02
 MARK_DOUBT_PROBABILITY = 0.4
 
 
-def mark_letter(read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None) -> OcrChar:
+def mark_letter(
+    read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None, unreadable: frozenset[str] = frozenset()
+) -> OcrChar:
     """`chosen` (the alphabet's choice for the recogniser's reading `read`), or the marked
     letter of the same base, printed on the page, that the mark network (OcrChar.marks) is at
     least MARK_CHANGE_PROBABILITY sure of (a letter the page does not print weighing
-    FOREIGN_LETTER_ODDS of its probability among the rivals); a letter so changed gets at
-    most MARK_CHANGE_CONFIDENCE, and no more than the recogniser is sure of the base letter
-    (its reading and the runners-up of the same base)."""
-    # National letters weigh no more than others: the network, unlike the recogniser, has no
-    # bias towards plain letters to make up for.
-    weighed = {letter: p * _variant_weight(letter, alphabet, 1.0) for letter, p in read.marks.items()}
+    FOREIGN_LETTER_ODDS of its probability among the rivals), MARK_GUESS_PROBABILITY where
+    most of the page's letters of that base are ones the recogniser cannot output; a
+    letter so changed gets at most MARK_CHANGE_CONFIDENCE, and no more than the recogniser is
+    sure of the base letter (its reading and the runners-up of the same base)."""
+    weighed = {letter: p * _variant_weight(letter, alphabet, MARK_NATIONAL_WEIGHT) for letter, p in read.marks.items()}
     total = sum(weighed.values())
     if total <= 0:
         return chosen
     letter, weight = max(weighed.items(), key=lambda item: item[1])
     ruled_out = not chosen.char.isascii() and weighed.get(chosen.char, 1.0) / total < MARK_RULED_OUT_PROBABILITY
-    sure = weight / total >= MARK_CHANGE_PROBABILITY or ruled_out
+    bar = MARK_GUESS_PROBABILITY if _mostly_unreadable(read.char, alphabet, unreadable) else MARK_CHANGE_PROBABILITY
+    sure = weight / total >= bar or ruled_out
     if letter == chosen.char or not sure or letter.isascii() or not fits(letter, alphabet):
         if not chosen.char.isascii():
             return chosen
@@ -404,6 +434,18 @@ def mark_letter(read: OcrChar, chosen: OcrChar, alphabet: PageAlphabet | None) -
     return OcrChar(letter, confidence, others, read.distribution, read.marks)
 
 
+def _mostly_unreadable(letter: str, alphabet: PageAlphabet | None, unreadable: frozenset[str]) -> bool:
+    """Whether most of the marked letters of `letter`'s base and case that the page prints
+    are ones the recogniser cannot output (Vietnamese vowels; not the Yoruba 'Ẹ' beside the
+    French 'É', 'È', 'Ê', 'Ë' a Nigerian page prints as well)."""
+    if alphabet is None or not letter.isalpha():
+        return False
+    base = base_letter(letter)
+    marked = [c for c in alphabet.letters if base_letter(c) == base and c.isupper() == letter.isupper()]
+    lacking = sum(c in unreadable for c in marked)
+    return lacking >= MOSTLY_UNREADABLE_MIN and 2 * lacking > len(marked)
+
+
 def _variant_weight(letter: str, alphabet: PageAlphabet | None, national_weight: float) -> float:
     """How much a letter of the same base as the reading adds to the doubt about its marks:
     the weight the alphabet gives it as a runner-up in restrict_char."""
@@ -414,6 +456,15 @@ def _variant_weight(letter: str, alphabet: PageAlphabet | None, national_weight:
 # letters are left at this confidence, below every printed field's review bar
 # (merge.REVIEW_PRINT_BELOW), so the value is given but reviewed.
 SPLIT_LIGATURE_CONFIDENCE = 0.45
+
+
+def split_ligature_firsts(chars: list[OcrChar]) -> list[int]:
+    """Indices of the letters that are the first of a ligature read apart and mended after:
+    the 'A' of 'AÆ' (the recogniser read 'Æ' as 'AE'; the mark network saw the 'E' is one)."""
+    return [
+        i for i in range(len(chars) - 1)
+        if chars[i + 1].char in LIGATURES and LIGATURES[chars[i + 1].char][0] == chars[i].char
+    ]
 
 
 def doubt_split_ligatures(chars: list[OcrChar], alphabet: PageAlphabet | None) -> list[OcrChar]:
@@ -447,9 +498,16 @@ def restrict_line(line: OcrLine, alphabet: PageAlphabet | None) -> OcrLine:
     if any(c.alternatives or c.confidence != line.confidence for c in line.chars):
         chars = [doubt_marks(read, chosen, alphabet, line.unreadable) for read, chosen in zip(reads, chars)]
     # Letters whose marks were read from their image take them from there (viz.marks).
-    chars = [mark_letter(read, chosen, alphabet) if read.marks else chosen for read, chosen in zip(reads, chars)]
+    chars = [
+        mark_letter(read, chosen, alphabet, line.unreadable) if read.marks else chosen for read, chosen in zip(reads, chars)
+    ]
+    char_x = line.char_x
+    if dropped := set(split_ligature_firsts(chars)):
+        chars = [c for i, c in enumerate(chars) if i not in dropped]
+        if len(char_x) == len(line.chars):
+            char_x = [x for i, x in enumerate(char_x) if i not in dropped]
     chars = doubt_split_ligatures(chars, alphabet)
-    if all(new is old for new, old in zip(chars, line.chars)):
+    if not dropped and all(new is old for new, old in zip(chars, line.chars)):
         return line
     text = "".join(c.char for c in chars).strip()
-    return replace(line, text=text, chars=chars)
+    return replace(line, text=text, chars=chars, char_x=char_x)

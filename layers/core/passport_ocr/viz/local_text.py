@@ -232,11 +232,10 @@ class LocalPageText:
         clock.lap("label_search")
         values = [line for line in found if line.box is not None and not _reads_as_label(line.text)]
         value_crops = [_crop(page, line.box) for line in values]
-        if self.second_reader is not None and self.second_reader.available:
-            unsure = [k for k, line in enumerate(values) if self.second_reader.wanted(line)]
-            self.second_reader.reread([value_crops[k] for k in unsure], [values[k] for k in unsure])
-        clock.lap("second_reading")
         alphabet = page_alphabet(country)
+        if self.second_reader is not None and self.second_reader.available:
+            self.second_reader.reread(value_crops, values, alphabet)
+        clock.lap("second_reading")
         self.recognizer.read_marks(value_crops, values, alphabet, params.squeeze)
         read_thorns(value_crops, values, alphabet, params.squeeze)
         clock.lap("marks")

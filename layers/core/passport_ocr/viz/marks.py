@@ -5,7 +5,8 @@ and surely so: 'Ě' comes out as 'É', 'Ğ' as 'G', 'Ø' as 'O' at 0.98 (viz.alp
 network (scripts/mark_model: trained on rendered letters of many fonts, never the DejaVu faces
 the page generator prints with) looks at a 48 x 40 window of the recogniser's own 48-pixel
 line image, centred where the recogniser's frames put the letter, and says what is above it
-(acute, caron, ring...), below it (cedilla, ogonek, comma) and whether a stroke crosses it.
+(acute, caron, ring..., or one of Vietnamese's stacks: a circumflex or breve under a tone
+mark), below it (cedilla, ogonek, comma, dot) and what is drawn onto it (a stroke, a horn).
 Each letter of the same base then gets the product of its three marks' probabilities. The
 recogniser picks the base letter; where the network is sure of other marks the page prints,
 alphabets.mark_letter takes them, for review. Capitals only (recognize.read_marks).
@@ -23,39 +24,53 @@ from ..engines.sessions import OnnxModelFile
 MODEL_FILE = Path(__file__).parent / "onnx" / "marks.onnx"
 WINDOW_HEIGHT, WINDOW_WIDTH = 48, 40
 # The network's classes, in the order of its outputs (also in the model's metadata).
-ABOVE = ("none", "acute", "grave", "circumflex", "caron", "breve", "ring", "diaeresis", "tilde", "double_acute", "dot", "macron")
-BELOW = ("none", "cedilla", "ogonek", "comma")
-STROKE = ("none", "stroke")
+# Vietnamese stacks a tone mark on a circumflex or a breve ('Ấ', 'Ặ'): one class per stack.
+STACKED = tuple(f"{vowel_mark}_{tone}" for vowel_mark in ("circumflex", "breve") for tone in ("acute", "grave", "hook", "tilde"))
+ABOVE = (
+    "none", "acute", "grave", "circumflex", "caron", "breve", "ring", "diaeresis", "tilde", "double_acute", "dot",
+    "macron", "hook", *STACKED,
+)
+BELOW = ("none", "cedilla", "ogonek", "comma", "dot_below")
+# What is drawn onto the letter: a stroke (Ø Ł Đ), a horn (Ơ Ư), or another letter joined to it
+# ('Æ': the recogniser reads it 'E' or 'AE').
+ATTACHED = ("none", "stroke", "horn", "ligature")
 _COMBINING = {
     "\u0301": ("above", "acute"), "\u0300": ("above", "grave"), "\u0302": ("above", "circumflex"),
     "\u030c": ("above", "caron"), "\u0306": ("above", "breve"), "\u030a": ("above", "ring"),
     "\u0308": ("above", "diaeresis"), "\u0303": ("above", "tilde"), "\u030b": ("above", "double_acute"),
-    "\u0307": ("above", "dot"), "\u0304": ("above", "macron"), "\u0327": ("below", "cedilla"),
-    "\u0328": ("below", "ogonek"), "\u0326": ("below", "comma"),
+    "\u0307": ("above", "dot"), "\u0304": ("above", "macron"), "\u0309": ("above", "hook"),
+    "\u0327": ("below", "cedilla"), "\u0328": ("below", "ogonek"), "\u0326": ("below", "comma"),
+    "\u0323": ("below", "dot_below"), "\u031b": ("attached", "horn"),
 }
 # Letters a stroke sets apart, which do not decompose into a letter and marks (the capital
 # eth 'Ð' is drawn as 'Đ').
 _STROKED = {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "Ŧ": "T", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t"}
+_LIGATURES = frozenset("Ææ")
 MAX_BATCH = 64
 
 
 def letter_marks(letter: str) -> tuple[str, str, str] | None:
-    """(above, below, stroke) of `letter`, or None for a letter the network does not tell
-    (two marks above, as in Vietnamese; a letter of its own such as 'Æ' or 'Þ')."""
+    """(above, below, attached) of `letter`, or None for a letter the network does not tell
+    (a letter of its own such as 'Þ', marks it has no class for)."""
     if letter in _STROKED:
         return ("none", "none", "stroke")
+    if letter in _LIGATURES:
+        return ("none", "none", "ligature")
     decomposed = unicodedata.normalize("NFD", letter)
     if not decomposed[:1].isascii() or not decomposed[:1].isalpha():
         return None
-    marks = {"above": "none", "below": "none"}
+    marks: dict[str, list[str]] = {"above": [], "below": [], "attached": []}
     for mark in decomposed[1:]:
         place, name = _COMBINING.get(mark, (None, None))
-        if place is None or marks[place] != "none":
+        if place is None:
             return None
-        marks[place] = name
+        marks[place].append(name)
     if letter == "i" or letter == "j":
         return ("none", "none", "none")  # their dot is part of the letter
-    return (marks["above"], marks["below"], "none")
+    above = "_".join(marks["above"]) or "none"  # NFD puts the circumflex or breve first
+    if above not in ABOVE or len(marks["below"]) > 1 or len(marks["attached"]) > 1:
+        return None
+    return (above, (marks["below"] or ["none"])[0], (marks["attached"] or ["none"])[0])
 
 
 def windows(line: np.ndarray, centres: list[float]) -> np.ndarray:
@@ -81,11 +96,11 @@ class MarkReader(OnnxModelFile):
     model_file = MODEL_FILE
 
     def _run(self, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        above, below, stroke = [], [], []
+        above, below, attached = [], [], []
         for start in range(0, len(crops), MAX_BATCH):
-            a, b, s = self.session.run(None, {"crops": crops[start : start + MAX_BATCH]})
-            above.append(a), below.append(b), stroke.append(s)
-        return np.concatenate(above), np.concatenate(below), np.concatenate(stroke)
+            a, b, s = self.session.run(["above", "below", "attached"], {"crops": crops[start : start + MAX_BATCH]})
+            above.append(a), below.append(b), attached.append(s)
+        return np.concatenate(above), np.concatenate(below), np.concatenate(attached)
 
     def letter_probabilities(self, line: np.ndarray, letters: list[tuple[float, tuple[str, ...]]]) -> list[dict[str, float]]:
         """For each (centre x, candidate letters) of a (48, W) grey line: the candidates'
@@ -93,7 +108,7 @@ class MarkReader(OnnxModelFile):
         apart (those it cannot are left out)."""
         if not letters:
             return []
-        above, below, stroke = self._run(windows(line, [centre for centre, _ in letters]))
+        above, below, attached = self._run(windows(line, [centre for centre, _ in letters]))
         results = []
         for k, (_, candidates) in enumerate(letters):
             scores = {}
@@ -102,7 +117,7 @@ class MarkReader(OnnxModelFile):
                 if marks is None:
                     continue
                 scores[letter] = float(
-                    above[k, ABOVE.index(marks[0])] * below[k, BELOW.index(marks[1])] * stroke[k, STROKE.index(marks[2])]
+                    above[k, ABOVE.index(marks[0])] * below[k, BELOW.index(marks[1])] * attached[k, ATTACHED.index(marks[2])]
                 )
             total = sum(scores.values())
             results.append({letter: p / total for letter, p in scores.items()} if total > 0 else {})

@@ -26,7 +26,7 @@ from PIL import Image
 
 from ..ocr_types import OcrChar, OcrLine
 from ..engines.recognizer import RecognitionModel
-from .alphabets import ALL_LETTERS, PageAlphabet, base_letter
+from .alphabets import ALL_LETTERS, LIGATURES, PageAlphabet, base_letter, unreadable_bases
 from .models import model_path
 from .marks import MarkReader, letter_marks
 from .spot import FrameColumns, LabelSpotter
@@ -276,9 +276,12 @@ class TextRecognizer:
         for crop, line in zip(crops, lines):
             if len(line.char_x) != len(line.chars):
                 continue
+            # Small letters too where the recogniser cannot output some of their marked forms
+            # (Vietnamese vowels): its own reading of their marks cannot be right then.
+            unreadable = unreadable_bases(alphabet, line.unreadable)
             asked = [
                 (k, rivals) for k, char in enumerate(line.chars)
-                if len(rivals := _mark_rivals(char.char, alphabet)) > 1
+                if len(rivals := _mark_rivals(char.char, alphabet, base_letter(char.char) in unreadable)) > 1
             ]
             if not asked:
                 continue
@@ -321,19 +324,24 @@ def read_thorns(
 
 
 @lru_cache(maxsize=4096)
-def _mark_rivals(letter: str, alphabet: PageAlphabet | None) -> tuple[str, ...]:
-    """The capitals of `letter`'s base that the page can print (any, when its alphabet is
-    unknown) and the mark network tells apart, the plain letter first; () for a character
-    that is no such capital."""
-    # Capitals only: passports print their values in capitals, and in small letters the
-    # network takes the dot of 'i' and the bar of 't' for marks.
-    if not letter.isalpha() or not letter.isupper() or letter_marks(letter) is None:
+def _mark_rivals(letter: str, alphabet: PageAlphabet | None, small_too: bool = False) -> tuple[str, ...]:
+    """The letters of `letter`'s base and case that the page can print (any, when its
+    alphabet is unknown) and the mark network tells apart, the plain letter first; () for a
+    character that is no such capital (or, `small_too`, small letter)."""
+    # Capitals only, unless asked: passports print their values in capitals, and in small
+    # letters the network takes the dot of 'i' and the bar of 't' for marks. A ligature only
+    # where the page's own languages write it ('Æ' in Danish, not in French, whose letters
+    # every page prints): the network took the 'E' of a blurred "'S-GRAVENHAGE" for one.
+    if not letter.isalpha() or not (letter.isupper() or small_too) or letter_marks(letter) is None:
         return ()
+    if letter.islower() and base_letter(letter) in "IJ":
+        return ()  # their dot is no mark, but the network reads one above them ('Hảỉ Phòng')
     base = base_letter(letter)
     plain = base if letter.isupper() else base.lower()
     letters = alphabet.letters if alphabet is not None else ALL_LETTERS
     same = sorted(
         c for c in letters | {letter}
         if base_letter(c) == base and c.isupper() == letter.isupper() and letter_marks(c) is not None
+        and (c not in LIGATURES or (alphabet is not None and LIGATURES[c] in alphabet.split_ligatures))
     )
     return tuple(dict.fromkeys([plain, *same]))

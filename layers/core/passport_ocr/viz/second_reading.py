@@ -7,20 +7,27 @@ only. So a value line is read again only when PP-OCR was unsure of it, and the n
 reading replaces PP-OCR's only where it makes a date of it (better_reading). Labels are
 left to PP-OCR: they are small, mixed-case, in many languages, and found by spelling
 (viz.labels) from what PP-OCR reads.
+
+On a page that prints letters PP-OCR's dictionary lacks (Vietnamese 'Ụ', 'Ấ', 'Ộ'), PP-OCR
+drops them ('CC QUÅN LÝ XUT NHÂP' for 'CỤC QUẢN LÝ XUẤT NHẬP'); the network, which reads
+base letters, reads 'CUC QUAN LY XUAT NHAP'. Every value line of such a page is read by
+both, and the letters only the network read are put in PP-OCR's reading (fill_dropped), where
+they could be such a letter, for the mark network to give them their marks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
 
-from ..ocr_types import OcrLine
-from .alphabets import base_letter
+from ..ocr_types import OcrChar, OcrLine
+from .alphabets import PageAlphabet, base_letter, unreadable_bases
 from .dates import DAY_SOMETHING_YEAR, find_dates
 from .line_net import LINE_ALPHABET, LineNet
-from .recognize import decode_line_at, letter_table
+from .recognize import DROPPED_GAP_PITCHES, decode_line_at, letter_table
 from .spot import FrameColumns
 
 
@@ -72,6 +79,73 @@ def better_reading(first: OcrLine, second: OcrLine) -> OcrLine:
     return first
 
 
+# A letter only the network read is given for review: its base is the network's reading
+# (it reads base letters only) and its marks are still to be read.
+FILLED_LETTER_CONFIDENCE = 0.5
+
+
+def _same_letters(read: str, plain: str) -> bool:
+    """Whether `read` (a character PP-OCR read) is `plain` (one the network read) but for
+    its marks and case."""
+    if not read.isalpha() or not plain.isalpha():
+        return read == plain
+    return base_letter(read) == base_letter(plain)
+
+
+def _in_case_of(read: OcrChar, plain: str) -> OcrChar:
+    """PP-OCR's marked letter `read` in the case of the network's `plain`: PP-OCR reads a
+    capital with a mark as a small letter now and then ('CHí MINH'). A plain letter keeps
+    PP-OCR's case: 'C' and 'c', 'O' and 'o' differ in size only, which the network gets wrong
+    as often."""
+    if read.char.isascii() or read.char.isupper() == plain.isupper():
+        return read
+    if len(cased := read.char.upper() if plain.isupper() else read.char.lower()) != 1:
+        return read
+    return replace(read, char=cased, alternatives=[])
+
+
+def fill_dropped(first: OcrLine, second: OcrLine, bases: frozenset[str]) -> OcrLine | None:
+    """PP-OCR's reading `first` with the letters of the network's reading `second` of the
+    same image that PP-OCR left out put back, or None when there are none to put back or the
+    readings disagree otherwise. Every character of `first` (its marks and case aside) must
+    be in `second`, in order (a marked letter takes its case from there); the others of
+    `second` must be letters whose base is in `bases` (capitals: alphabets.unreadable_bases),
+    where PP-OCR's neighbours leave room for them."""
+    if len(second.chars) <= len(first.chars) or len(first.char_x) != len(first.chars):
+        return None
+    if len(second.char_x) != len(second.chars):
+        return None
+    steps = sorted(b - a for a, b in zip(first.char_x, first.char_x[1:]))
+    if not steps:
+        return None
+    # A letter dropped between two PP-OCR read leaves them as far apart as recognize's
+    # letter_gaps asks (a letter squeezed between two that stand a pitch apart is the
+    # network's misreading: 'ABSUJA' for 'ABUJA' on a Nigerian page, whose Yoruba 'Ṣ' PP-OCR
+    # cannot output). PP-OCR's and the network's positions of a letter differ by up to half a
+    # pitch, so where the letter lies between them is not asked.
+    gap = DROPPED_GAP_PITCHES * (steps[(len(steps) - 1) // 2] + steps[len(steps) // 2]) / 2
+    chars: list[OcrChar] = []
+    xs: list[float] = []
+    k = 0
+    for char, x in zip(second.chars, second.char_x):
+        if k < len(first.chars) and _same_letters(first.chars[k].char, char.char):
+            chars.append(_in_case_of(first.chars[k], char.char))
+            xs.append(first.char_x[k])
+            k += 1
+            continue
+        after = first.char_x[k] if k < len(first.chars) else math.inf
+        before = first.char_x[k - 1] if k > 0 else -math.inf
+        if not char.char.isalpha() or base_letter(char.char) not in bases or after - before < gap:
+            return None
+        chars.append(OcrChar(char.char, min(char.confidence, FILLED_LETTER_CONFIDENCE), [], {}))
+        xs.append(x)
+    if k < len(first.chars):
+        return None
+    text = "".join(c.char for c in chars)
+    confidence = float(np.mean([c.confidence for c in chars]))
+    return replace(first, text=text, chars=chars, confidence=min(first.confidence, confidence), char_x=xs)
+
+
 class SecondReader:
     """The line network's session and its CTC decoding into OcrLines."""
 
@@ -94,16 +168,23 @@ class SecondReader:
         """The network's readings of `crops`, as OcrLines (box unset)."""
         return [network_line(p) for p in self.net.probabilities(crops)] if crops else []
 
-    def reread(self, crops: list[Image.Image], lines: list[OcrLine]) -> None:
-        """Replace, in place, the text of each of `lines` (read from `crops`) that the network
-        reads better (better_reading); the box stays. Each line keeps the network's frames
-        beside PP-OCR's (OcrLine.frames): two readings a blurred date may fit."""
-        for line, second in zip(lines, self.read(crops)):
-            line.frames = (*line.frames, *second.frames)
-            chosen = better_reading(line, second)
-            if chosen is second:
+    def reread(self, crops: list[Image.Image], lines: list[OcrLine], alphabet: PageAlphabet | None = None) -> None:
+        """Read again, in place, the value `lines` (read from `crops`) worth it: the text of
+        each the network reads better (better_reading) is replaced, the box stays; on a page of
+        `alphabet` that prints letters PP-OCR cannot output, every line gets back the letters
+        PP-OCR dropped (fill_dropped). Each unsure line keeps the network's frames beside
+        PP-OCR's (OcrLine.frames): two readings a blurred date may fit."""
+        asked = [(k, self.wanted(line), unreadable_bases(alphabet, line.unreadable)) for k, line in enumerate(lines)]
+        asked = [item for item in asked if item[1] or item[2]]
+        for (k, unsure, bases), second in zip(asked, self.read([crops[k] for k, _, _ in asked])):
+            line = lines[k]
+            if unsure:
+                line.frames = (*line.frames, *second.frames)
+            if unsure and better_reading(line, second) is second:
                 line.text, line.chars, line.confidence = second.text, second.chars, second.confidence
                 line.char_x, line.unreadable, line.spotted_label = second.char_x, frozenset(), None
+            elif bases and (filled := fill_dropped(line, second, bases)) is not None:
+                line.text, line.chars, line.confidence, line.char_x = filled.text, filled.chars, filled.confidence, filled.char_x
 
 
 _SYMBOLS = ["", *LINE_ALPHABET]
@@ -132,4 +213,4 @@ def network_line(probabilities: np.ndarray) -> OcrLine:
     )
 
 
-__all__ = ["SecondReader", "SecondReadingPolicy", "better_reading", "network_line", "plain_text"]
+__all__ = ["SecondReader", "SecondReadingPolicy", "better_reading", "fill_dropped", "network_line", "plain_text"]
