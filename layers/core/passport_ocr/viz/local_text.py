@@ -16,7 +16,6 @@ import numpy as np
 from PIL import Image
 
 from ..engines.base import MrzGeometry
-from ..imaging.morphology import true_runs
 from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextBox, TextDetector, detector_model, prepare_detector_input
@@ -28,6 +27,7 @@ from .labels import cut_word_fields, find_labels, starts_with_label
 from .read import read_printed_fields
 from .recognize import TextRecognizer, read_thorns
 from .second_reading import SecondReader
+from .word_gaps import doubt_missing_spaces, word_gaps
 from .value_boxes import (
     WANTED_FIELDS, could_be_value_of, possible_labels, ready_boxes, unwanted_value, whole_text_value, worth_reading_whole,
 )
@@ -39,12 +39,8 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in upright page pixels
 # (TD3 page 125 x 88 mm with a 2-line MRZ; TD2 card 105 x 74; TD1 85.6 x 54 with 3 lines.)
 PAGE_HEIGHT_ABOVE_MRZ: dict[str, float] = {"TD3": 0.72, "MRVA": 0.72, "TD2": 0.66, "MRVB": 0.66, "TD1": 0.52}
 PAGE_MARGIN_X = 0.08  # beyond the MRZ's left and right ends, in MRZ widths
-# A run of blank columns this wide (in heights of the line's ink) separates words: a space is
-# about 0.35 of a capital's height, the gap between two letters rarely over 0.2.
-WORD_GAP = 0.3
 # upright_page keeps this many MRZ character heights of the gap above the MRZ.
 GAP_BELOW_CHARS = 0.25
-MIN_INK_CONTRAST = 40.0  # grey levels between ink and paper
 
 
 @dataclass(frozen=True)
@@ -238,6 +234,7 @@ class LocalPageText:
         clock.lap("second_reading")
         self.recognizer.read_marks(value_crops, values, alphabet, params.squeeze)
         read_thorns(value_crops, values, alphabet, params.squeeze)
+        doubt_missing_spaces(value_crops, values)
         clock.lap("marks")
         return found
 
@@ -377,21 +374,9 @@ def _first_part(page: Image.Image, box: Box, aspect: float) -> Box:
         return box
     search_x0, search_x1 = int(x0 + 1.5 * height), int(x0 + aspect * height)
     strip = np.asarray(page.crop((search_x0, int(y0), search_x1, int(math.ceil(y1)))).convert("L"), dtype=np.float32)
-    if strip.size == 0:
-        return box
-    # Ink: pixels darker than halfway between the darkest and the paper level, so a tinted
-    # or patterned background does not count. No contrast: nothing to find a gap in.
-    darkest, paper = float(strip.min()), float(np.percentile(strip, 90))
-    if paper - darkest < MIN_INK_CONTRAST:
-        return box
-    dark = strip < (darkest + paper) / 2
-    empty = dark.sum(axis=0) <= 1
-    inked_rows = np.flatnonzero(dark.sum(axis=1) > 1)
-    ink_height = float(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else height
-    # Runs of empty columns at least WORD_GAP ink heights wide are gaps between words.
-    wide = [(a, b) for a, b in true_runs(empty) if b - a >= WORD_GAP * ink_height]
+    wide = word_gaps(strip)
     if not wide:
-        return box
+        return box  # no gap between words, or no contrast to find one in
     gap_start, gap_end = wide[-1]
     return (x0, y0, float(search_x0 + (gap_start + gap_end) / 2), y1)
 
