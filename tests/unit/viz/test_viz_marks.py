@@ -76,9 +76,15 @@ def _read(char: str, marks: dict[str, float], confidence: float = 0.99) -> OcrCh
 def test_sure_marks_mend_the_letter_and_leave_it_for_review():
     czech = page_alphabet("CZE")
     # The recogniser read 'É' surely; the network sees a caron.
-    read = _read("É", {"E": 0.02, "É": 0.03, "Ě": 0.95})
+    read = _read("É", {"E": 0.01, "É": 0.01, "Ě": 0.98})
     chosen = mark_letter(read, read, czech)
     assert chosen.char == "Ě" and chosen.confidence <= MARK_CHANGE_CONFIDENCE
+    # A national letter read ('Ú' is Czech) gives way only to a network surer than for a
+    # plain one: 'ŮSTÍ' for 'ÚSTÍ' at 0.94 on a blurred page.
+    national = _read("Ú", {"U": 0.03, "Ú": 0.03, "Ů": 0.94})
+    assert mark_letter(national, national, czech).char == "Ú"
+    plain = _read("U", {"U": 0.01, "Ú": 0.01, "Ů": 0.98})
+    assert mark_letter(plain, plain, czech).char == "Ů"
 
 
 def test_unsure_marks_change_no_letter_but_doubt_a_plain_one():

@@ -388,6 +388,10 @@ MOSTLY_UNREADABLE_MIN = 3
 # national 'Í', 'É', 'Ü', 'Å' on generated pages of seeds 7 and 8. A national letter weighs
 # this much more: the first two are read right with it, the last two are not.
 MARK_NATIONAL_WEIGHT = 3.0
+# A national marked letter the recogniser read ('Ü' on a German page: it reads such letters as
+# their base far more often than the reverse) gives way only to a network this sure of another
+# ('ŮSTÍ' for 'ÚSTÍ' at 0.96 on a blurred generated page; none mended on seeds 7 and 8 lost).
+MARK_OVERRULE_PROBABILITY = 0.97
 # A letter the network changed is never given as sure: below the review bar of the merge
 # (merge.REVIEW_PRINT_BELOW), so a human confirms the accent.
 MARK_CHANGE_CONFIDENCE = 0.65
@@ -417,7 +421,12 @@ def mark_letter(
         return chosen
     letter, weight = max(weighed.items(), key=lambda item: item[1])
     ruled_out = not chosen.char.isascii() and weighed.get(chosen.char, 1.0) / total < MARK_RULED_OUT_PROBABILITY
-    bar = MARK_GUESS_PROBABILITY if _mostly_unreadable(read.char, alphabet, unreadable) else MARK_CHANGE_PROBABILITY
+    if _mostly_unreadable(read.char, alphabet, unreadable):
+        bar = MARK_GUESS_PROBABILITY
+    elif alphabet is not None and read.char in alphabet.national:
+        bar = MARK_OVERRULE_PROBABILITY
+    else:
+        bar = MARK_CHANGE_PROBABILITY
     sure = weight / total >= bar or ruled_out
     if letter == chosen.char or not sure or letter.isascii() or not fits(letter, alphabet):
         if not chosen.char.isascii():
