@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engines.sessions import OnnxModelFile
+from .alphabets import LIGATURES
 
 MODEL_FILE = Path(__file__).parent / "onnx" / "marks.onnx"
 WINDOW_HEIGHT, WINDOW_WIDTH = 48, 40
@@ -45,7 +46,6 @@ _COMBINING = {
 # Letters a stroke sets apart, which do not decompose into a letter and marks (the capital
 # eth 'Ð' is drawn as 'Đ').
 _STROKED = {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "Ŧ": "T", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t"}
-_LIGATURES = frozenset("Ææ")
 MAX_BATCH = 64
 
 
@@ -54,7 +54,7 @@ def letter_marks(letter: str) -> tuple[str, str, str] | None:
     (a letter of its own such as 'Þ', marks it has no class for)."""
     if letter in _STROKED:
         return ("none", "none", "stroke")
-    if letter in _LIGATURES:
+    if letter in LIGATURES:
         return ("none", "none", "ligature")
     decomposed = unicodedata.normalize("NFD", letter)
     if not decomposed[:1].isascii() or not decomposed[:1].isalpha():

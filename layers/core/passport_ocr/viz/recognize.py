@@ -17,6 +17,7 @@ the line (0.15 of its height, page or plain paper) reads fewer lines right, not 
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -169,8 +170,7 @@ def letter_gaps(probabilities: np.ndarray, runs: list[_Run], table: LetterTable)
     """
     if len(runs) < 3:
         return []
-    steps = sorted(after.first - before.first for before, after in zip(runs, runs[1:]))
-    pitch = (steps[(len(steps) - 1) // 2] + steps[len(steps) // 2]) / 2  # the median
+    pitch = statistics.median(after.first - before.first for before, after in zip(runs, runs[1:]))
     gaps = []
     for index, (before, after) in enumerate(zip(runs, runs[1:])):
         if after.first - before.first < DROPPED_GAP_PITCHES * pitch:

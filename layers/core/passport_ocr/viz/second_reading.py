@@ -18,6 +18,7 @@ they could be such a letter, for the mark network to give them their marks.
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -115,15 +116,14 @@ def fill_dropped(first: OcrLine, second: OcrLine, bases: frozenset[str]) -> OcrL
         return None
     if len(second.char_x) != len(second.chars):
         return None
-    steps = sorted(b - a for a, b in zip(first.char_x, first.char_x[1:]))
-    if not steps:
+    if len(first.char_x) < 2:
         return None
     # A letter dropped between two PP-OCR read leaves them as far apart as recognize's
     # letter_gaps asks (a letter squeezed between two that stand a pitch apart is the
     # network's misreading: 'ABSUJA' for 'ABUJA' on a Nigerian page, whose Yoruba 'Ṣ' PP-OCR
     # cannot output). PP-OCR's and the network's positions of a letter differ by up to half a
     # pitch, so where the letter lies between them is not asked.
-    gap = DROPPED_GAP_PITCHES * (steps[(len(steps) - 1) // 2] + steps[len(steps) // 2]) / 2
+    gap = DROPPED_GAP_PITCHES * statistics.median(b - a for a, b in zip(first.char_x, first.char_x[1:]))
     chars: list[OcrChar] = []
     xs: list[float] = []
     k = 0

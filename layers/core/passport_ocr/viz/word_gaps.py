@@ -12,6 +12,7 @@ when spaces were put in such gaps, on generated low-resolution pages).
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
 
 import numpy as np
@@ -59,8 +60,7 @@ def missing_spaces(line: OcrLine, gaps: list[tuple[int, int]], width: int) -> li
     xs = line.char_x
     if len(xs) != len(line.chars) or len(xs) < 2:
         return []
-    steps = sorted(b - a for a, b in zip(xs, xs[1:]))
-    pitch = (steps[(len(steps) - 1) // 2] + steps[len(steps) // 2]) / 2
+    pitch = statistics.median(b - a for a, b in zip(xs, xs[1:]))
     spaces = [x for x, c in zip(xs, line.chars) if c.char == " "]
     read_at = [(a, b) for a, b in gaps if any(abs(x - (a + b) / 2 / width) <= pitch for x in spaces)]
     if not read_at:
