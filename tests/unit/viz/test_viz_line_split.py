@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from passport_ocr.viz.line_split import split_lines
+from passport_ocr.viz.line_split import split_lines, trim_to_line
 
 
 def box_of(rows: list[tuple[int, int, float]], height: int = 60, width: int = 200, pattern: float = 0.0) -> np.ndarray:
@@ -52,3 +52,22 @@ def test_a_mark_over_a_line_is_no_line_of_small_print():
     grey = box_of([(2, 18, 0.8), (23, 26, 0.5), (27, 45, 0.9)], height=48)
     (_, cut), _ = split_lines(grey, min_height=8, max_height=30)
     assert 18 <= cut < 23
+
+
+def test_a_line_boxed_with_paper_around_it_is_trimmed_to_the_line_and_its_marks():
+    # 'heavy' pages: the detector's map of one faint, grainy line of values spreads over the
+    # paper around it, giving a box taller than any line; the box is cut down to the line.
+    rng = np.random.default_rng(2)
+    grey = np.full((110, 300), 200.0, dtype=np.float32)
+    strokes = (np.arange(300) % 6) < 3
+    grey[40:74, :280][:, strokes[:280]] = 140.0
+    grey += rng.normal(0.0, 20.0, grey.shape).astype(np.float32)
+    top, bottom = trim_to_line(grey, min_height=14, max_height=96)
+    assert 25 <= top <= 40 and 74 <= bottom <= 85  # room for marks above, descenders below
+    assert split_lines(grey, min_height=14, max_height=96) == []  # one line: nothing to cut
+
+
+def test_no_single_line_no_trim():
+    assert trim_to_line(box_of([(4, 16, 0.5), (20, 38, 0.9)], height=42), min_height=8, max_height=30) is None
+    assert trim_to_line(box_of([(3, 57, 0.8)]), min_height=8, max_height=30) is None  # a photo: too tall
+    assert trim_to_line(box_of([]), min_height=8, max_height=30) is None  # blank paper

@@ -35,12 +35,55 @@ SMOOTHING = 0.65
 # letters sits closer; the edge of a line the box cut touches the box's edge).
 SMALL_PRINT = 0.3
 SMALL_PRINT_GAP = 0.2
+# trim_to_line keeps this share of the line's inked height above it (marks) and below it.
+TRIM_MARGIN_ABOVE = 0.35
+TRIM_MARGIN_BELOW = 0.2
 
 
 def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[tuple[int, int]]:
     """Row ranges (y0, y1; y1 exclusive) of the lines in a box's grey pixels (H, W), each
     between `min_height` and `max_height` rows high; [] when the box does not part into
     such lines (a photo, a title, one tall word)."""
+    parts, lines = _line_parts(grey, min_height)
+    if len(lines) < 2:
+        return []
+    rows = grey.shape[0]
+    top = 0 if parts[0] == lines[0] or parts[0][0] > 0 else parts[0][1]
+    bottom = rows if parts[-1] == lines[-1] or parts[-1][1] < rows else parts[-1][0]
+    # Lines meet halfway across the paper between them: marks above or below letters and
+    # the detector's margin stay with their line.
+    cuts = [(a[1] + b[0]) // 2 for a, b in zip(lines, lines[1:])]
+    ranges = list(zip([top, *cuts], [*cuts, bottom]))
+    if any(not min_height <= y1 - y0 <= max_height for y0, y1 in ranges):
+        return []
+    return ranges
+
+
+def trim_to_line(grey: np.ndarray, min_height: float, max_height: float) -> tuple[int, int] | None:
+    """The row range of the one line of print in a box too tall for a line, with a margin
+    for its marks; None when the box holds no single such line.
+
+    On a blurred, grainy page ('heavy') the detector's map of a line spreads over the paper
+    around it and DB's growing adds as much again: a line of values comes out 2.6 MRZ
+    characters high, over the height of any line, and was dropped with its value (the date
+    of issue, the authority)."""
+    _, lines = _line_parts(grey, min_height)
+    if len(lines) != 1:
+        return None
+    y0, y1 = lines[0]
+    # The part holds the letters' bodies; marks above capitals reach about a third of a
+    # line higher, descenders a fifth lower.
+    height = y1 - y0
+    top = max(0, int(y0 - TRIM_MARGIN_ABOVE * height))
+    bottom = min(grey.shape[0], int(round(y1 + TRIM_MARGIN_BELOW * height)))
+    if not min_height <= bottom - top <= max_height:
+        return None
+    return top, bottom
+
+
+def _line_parts(grey: np.ndarray, min_height: float) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The box's runs of inked rows, and those of them that are lines (not a mark over
+    letters or the edge of a line the box cut)."""
     grey = _running_mean_along_rows(grey, max(1, round(SMOOTHING * min_height)) | 1)
     paper = float(np.percentile(grey, PAPER_PERCENTILE))
     darkest = float(np.percentile(grey, DARKEST_PERCENTILE))
@@ -51,7 +94,7 @@ def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[
     inked = ink_share >= threshold
     parts = true_runs(inked)
     if not parts:
-        return []
+        return [], []
     tallest = max(y1 - y0 for y0, y1 in parts)
     # A part much lower than the box's lines is the edge of a line the box cut (at its top
     # or bottom: left out) or a mark over letters (it stays in the gap, which is shared).
@@ -59,17 +102,7 @@ def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[
         (y0, y1) for k, (y0, y1) in enumerate(parts)
         if y1 - y0 >= LOW_PART * tallest or _small_print(parts, k, tallest, len(inked))
     ]
-    if len(lines) < 2:
-        return []
-    top = 0 if parts[0] == lines[0] or parts[0][0] > 0 else parts[0][1]
-    bottom = len(inked) if parts[-1] == lines[-1] or parts[-1][1] < len(inked) else parts[-1][0]
-    # Lines meet halfway across the paper between them: marks above or below letters and
-    # the detector's margin stay with their line.
-    cuts = [(a[1] + b[0]) // 2 for a, b in zip(lines, lines[1:])]
-    ranges = list(zip([top, *cuts], [*cuts, bottom]))
-    if any(not min_height <= y1 - y0 <= max_height for y0, y1 in ranges):
-        return []
-    return ranges
+    return parts, lines
 
 
 def _small_print(parts: list[tuple[int, int]], k: int, tallest: int, rows: int) -> bool:

@@ -20,7 +20,7 @@ from ..ocr_types import OcrLine
 from . import DegenerateGeometry
 from .detect import TextBox, TextDetector, detector_model, prepare_detector_input
 from .keystone import fit_keystone
-from .line_split import split_lines
+from .line_split import split_lines, trim_to_line
 from .alphabets import page_alphabet
 from .label_search import LABEL_ONLY_FIELDS, label_candidates, label_strip, merge_labels, unlabelled_values
 from .labels import cut_word_fields, find_labels, starts_with_label
@@ -240,7 +240,8 @@ class LocalPageText:
 
     def _line_boxes(self, page: Image.Image, boxes: list[TextBox], page_char: float) -> list[Box]:
         """The detector's boxes, top to bottom, with a box of two lines that touched (taller
-        than a line of values, not than two) cut into its lines (line_split)."""
+        than a line of values, not than two) cut into its lines, and a box of one line with
+        paper around it too tall for a line cut down to the line (line_split)."""
         params = self.params
         tallest = params.max_line_height * page_char
         out: list[Box] = []
@@ -251,6 +252,11 @@ class LocalPageText:
                 if parts:
                     out.extend((x0, int(y0) + top, x1, int(y0) + bottom) for top, bottom in parts)
                     continue
+                if y1 - y0 > tallest:
+                    line = trim_to_line(grey, params.min_line_height * page_char, tallest)
+                    if line is not None:
+                        out.append((x0, int(y0) + line[0], x1, int(y0) + line[1]))
+                        continue
             out.append((x0, y0, x1, y1))
         return sorted(out, key=lambda b: (b[1], b[0]))
 
