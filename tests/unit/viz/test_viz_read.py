@@ -635,3 +635,22 @@ def test_the_apostrophe_of_a_dutch_elided_article_is_put_back_for_review():
     assert sure["place_of_birth"].value == "'S-GRAVENHAGE" and sure["place_of_birth"].confidence > 0.9
     other = read_printed_fields(page(("Place of birth", 10, 10, 200, 30), ("SAINT-ÉTIENNE", 12, 32, 260, 72)), MRZ_FIELDS)
     assert other["place_of_birth"].value == "SAINT-ÉTIENNE"
+
+
+def test_a_label_boxed_apart_in_its_two_languages_heads_one_column():
+    # A Brazilian card photographed: 'Authority' and 'Autorité' detected as two boxes over
+    # 'POLÍCIA FEDERAL'. Its other language ends nothing; another field's label would.
+    lines = page(
+        ("Date of issue", 555, 485, 690, 514),
+        ("30 MAI/MAY 2018", 554, 504, 874, 553),
+        ("Authority", 554, 551, 640, 574),
+        ("Autorité", 655, 551, 728, 574),
+        ("POLÍCIA FEDERAL", 550, 569, 890, 613),
+    )
+    assert read_printed_fields(lines, MRZ_FIELDS)["authority"].value == "POLÍCIA FEDERAL"
+    columns = page(
+        ("Authority", 554, 551, 640, 574),
+        ("Place of birth", 700, 551, 800, 574),
+        ("POLICIA ZENITH", 550, 569, 890, 613),
+    )
+    assert read_printed_fields(columns, MRZ_FIELDS)["authority"].value == "POLICIA"

@@ -410,11 +410,14 @@ def _value_segment(group: _LabelGroup, lines: list[_Line], groups: list[_LabelGr
 
     label_x0, label_x1 = line.x_at(group.start), line.x_at(group.end)
     region_x1 = line.x_at(region_end) if region_end < len(line.text) else float("inf")
-    # So does the next label to the right on the label's row, boxed apart from this one:
-    # labels in a row head the columns their values print in.
+    # So does the next label of another field to the right on the label's row, boxed apart
+    # from this one: labels in a row head the columns their values print in. One of the same
+    # field is this label in another language boxed apart ('Authority' 'Autorité' over
+    # 'POLÍCIA FEDERAL', which was cut to 'POLÍCIA').
     region_x1 = min([region_x1] + [
         lines[g.line].x_at(g.start) for g in groups
-        if g.line != group.line and _same_row(lines[g.line], line) and lines[g.line].x_at(g.start) > label_x1
+        if g.line != group.line and g.field != group.field and _same_row(lines[g.line], line)
+        and lines[g.line].x_at(g.start) > label_x1
     ])
     height = line.height
     best: tuple[float, int] | None = None
