@@ -118,6 +118,30 @@ def test_a_marked_letter_the_network_rules_out_gives_way_to_the_one_it_prefers()
     assert mark_letter(_read("A", {"A": 0.3, "Å": 0.7}), plain, page_alphabet("NOR")).char == "A"
 
 
+def test_a_marked_letter_both_readers_agree_on_is_sure_again():
+    from passport_ocr.viz.alphabets import doubt_marks
+
+    # 'ÉVORA' on a clean Portuguese page: the recogniser says 'É' 0.82 and 'È' 0.13, which
+    # its doubt about marks takes to 0; the network sees an acute too.
+    portuguese = page_alphabet("PRT")
+    read = OcrChar("É", 0.82, [("È", 0.135), ("E", 0.03)], {}, {"É": 0.985, "E": 0.014, "Ê": 0.001})
+    doubted = doubt_marks(read, read, portuguese, frozenset())
+    assert doubted.confidence < 0.1
+    assert mark_letter(read, doubted, portuguese).confidence > 0.95
+    # A network that sees no mark, or is unsure of it, leaves the doubt as it was.
+    for marks in ({"E": 0.99, "É": 0.01}, {"É": 0.7, "Ê": 0.3}):
+        other = OcrChar("É", 0.82, [("È", 0.135), ("E", 0.03)], {}, marks)
+        assert mark_letter(other, doubted, portuguese).confidence == doubted.confidence
+    # Nor a letter the recogniser only gave as a runner-up: 'Ż' for a read 'Z' ('ŁÓDŹ').
+    runner_up = OcrChar("Z", 0.6, [("Ż", 0.3), ("Ź", 0.05)], {}, {"Ż": 0.99, "Ź": 0.01})
+    assert mark_letter(runner_up, OcrChar("Ż", 0.14, []), page_alphabet("POL")).confidence == 0.14
+    # Nor where most of the page's forms of the letter are beyond the recogniser (Vietnam).
+    lacking = frozenset({"Ầ", "Ấ", "Ẩ", "Ẫ", "Ậ", "Ạ", "Ả", "Ằ", "Ắ", "Ẳ", "Ẵ", "Ặ"})
+    vietnamese = OcrChar("Â", 0.9, [("Á", 0.05)], {}, {"Â": 0.99})
+    low = OcrChar("Â", 0.1, [("Á", 0.05)])
+    assert mark_letter(vietnamese, low, page_alphabet("VNM"), lacking).confidence == 0.1
+
+
 def test_a_mended_letter_is_no_surer_than_the_recogniser_was_of_its_base():
     read = _read("O", {"O": 0.01, "Ø": 0.99}, confidence=0.4)
     chosen = mark_letter(read, read, page_alphabet("NOR"))

@@ -403,6 +403,11 @@ MARK_RULED_OUT_PROBABILITY = 0.02
 # A plain letter left as read is doubted (its confidence at most the rest of the network's)
 # when the network gives the page's marked letters of its base at least this much together.
 MARK_DOUBT_PROBABILITY = 0.4
+# A marked letter the recogniser read and the mark network is at least this sure of (after
+# the page's alphabet has weighed the rivals) has two readings of its marks that agree: the
+# recogniser's doubt about them (MARK_DOUBT_FACTOR) no longer holds ('ÉVORA', 'ARAÚJO' on
+# clean pages were given at 0 and flagged for review).
+MARK_CONFIRM_PROBABILITY = 0.9
 
 
 def mark_letter(
@@ -430,7 +435,7 @@ def mark_letter(
     sure = weight / total >= bar or ruled_out
     if letter == chosen.char or not sure or letter.isascii() or not fits(letter, alphabet):
         if not chosen.char.isascii():
-            return chosen
+            return _confirmed(read, chosen, letter, weight / total, alphabet, unreadable)
         marked = sum(w for other, w in weighed.items() if not other.isascii() and fits(other, alphabet))
         if marked / total >= MARK_DOUBT_PROBABILITY and chosen.confidence > 1.0 - marked / total:
             # The image says a mark the plain reading lacks may be there: the letter stays as
@@ -441,6 +446,26 @@ def mark_letter(
     confidence = min(MARK_CHANGE_CONFIDENCE, base_confidence(read), weight / total)
     others = [(a, p) for a, p in [(read.char, read.confidence), *read.alternatives] if a != letter]
     return OcrChar(letter, confidence, others, read.distribution, read.marks)
+
+
+def _confirmed(
+    read: OcrChar, chosen: OcrChar, likeliest: str, share: float, alphabet: PageAlphabet | None, unreadable: frozenset[str]
+) -> OcrChar:
+    """`chosen`, a marked letter the recogniser read (`read`), as sure as the mark network
+    and the recogniser agree it is when the network's `likeliest` letter is it with at least
+    MARK_CONFIRM_PROBABILITY of the (weighed) `share`: the recogniser's doubt about its marks
+    (doubt_marks) is then answered by a second reading of them. Not a letter taken from the
+    recogniser's runners-up ('ŁÓDŻ' for 'ŁÓDŹ' at low resolution: 'Z' read, 'Ż' a runner-up
+    the network also saw), nor where the page prints letters of its base the recogniser
+    cannot output (Vietnamese: the network is their only reader)."""
+    if likeliest != chosen.char or read.char != chosen.char or share < MARK_CONFIRM_PROBABILITY:
+        return chosen
+    if _mostly_unreadable(read.char, alphabet, unreadable):
+        return chosen
+    confidence = min(share, base_confidence(read))
+    if confidence <= chosen.confidence:
+        return chosen
+    return replace(chosen, confidence=confidence)
 
 
 def _mostly_unreadable(letter: str, alphabet: PageAlphabet | None, unreadable: frozenset[str]) -> bool:
