@@ -62,12 +62,15 @@ def test_a_line_boxed_with_paper_around_it_is_trimmed_to_the_line_and_its_marks(
     strokes = (np.arange(300) % 6) < 3
     grey[40:74, :280][:, strokes[:280]] = 140.0
     grey += rng.normal(0.0, 20.0, grey.shape).astype(np.float32)
-    top, bottom = trim_to_line(grey, min_height=14, max_height=96)
+    top, bottom = trim_to_line(grey, min_height=14, max_height=96, max_letters=48)
     assert 25 <= top <= 40 and 74 <= bottom <= 85  # room for marks above, descenders below
     assert split_lines(grey, min_height=14, max_height=96) == []  # one line: nothing to cut
 
 
 def test_no_single_line_no_trim():
-    assert trim_to_line(box_of([(4, 16, 0.5), (20, 38, 0.9)], height=42), min_height=8, max_height=30) is None
-    assert trim_to_line(box_of([(3, 57, 0.8)]), min_height=8, max_height=30) is None  # a photo: too tall
-    assert trim_to_line(box_of([]), min_height=8, max_height=30) is None  # blank paper
+    assert trim_to_line(box_of([(4, 16, 0.5), (20, 38, 0.9)], height=42), 8, 30, 20) is None
+    assert trim_to_line(box_of([(3, 57, 0.8)]), 8, 30, 20) is None  # a photo: too tall
+    assert trim_to_line(box_of([]), 8, 30, 20) is None  # blank paper
+    # Ink higher than a line's letters: two lines run together, left whole.
+    assert trim_to_line(box_of([(10, 40, 0.8)]), 8, 45, 20) is None
+    assert trim_to_line(box_of([(10, 28, 0.8)]), 8, 45, 20) is not None

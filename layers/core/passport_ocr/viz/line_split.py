@@ -59,9 +59,13 @@ def split_lines(grey: np.ndarray, min_height: float, max_height: float) -> list[
     return ranges
 
 
-def trim_to_line(grey: np.ndarray, min_height: float, max_height: float) -> tuple[int, int] | None:
+def trim_to_line(
+    grey: np.ndarray, min_height: float, max_height: float, max_letters: float
+) -> tuple[int, int] | None:
     """The row range of the one line of print in a box too tall for a line, with a margin
-    for its marks; None when the box holds no single such line.
+    for its marks; None when the box holds no single such line, or when its inked rows are
+    higher than `max_letters` (no line's letters: two lines whose print runs together, a
+    small label on its value, which are better left to the label search).
 
     On a blurred, grainy page ('heavy') the detector's map of a line spreads over the paper
     around it and DB's growing adds as much again: a line of values comes out 2.6 MRZ
@@ -71,6 +75,8 @@ def trim_to_line(grey: np.ndarray, min_height: float, max_height: float) -> tupl
     if len(lines) != 1:
         return None
     y0, y1 = lines[0]
+    if y1 - y0 > max_letters:
+        return None
     # The part holds the letters' bodies; marks above capitals reach about a third of a
     # line higher, descenders a fifth lower.
     height = y1 - y0

@@ -72,6 +72,11 @@ class PageTextParams:
     # (a label touching its value on a rough page: line_split). A line of values is 1.4-1.6
     # high, up to 1.8 with marks: split_lines leaves such a line whole.
     min_split_height: float = 1.7
+    # A box of one line too tall for it is cut down to the line (line_split.trim_to_line)
+    # when the line's letters are at most this high (in MRZ character heights): values print
+    # 0.7-1.0 high; a taller run of ink is two lines printed close ('09 PAS VYDAL/AUTHORITY'
+    # on 'PRAHA' on a held-out Czech page, read 'PSVL AUINT' when cut so).
+    max_letter_height: float = 1.2
     # When a wanted place or authority is not found, the strips above unlabelled values are
     # detected again at this scale (label_search.py): labels print at 0.3-0.6 of an MRZ
     # character, 9-18 px here, where the detector finds them whole.
@@ -253,7 +258,9 @@ class LocalPageText:
                     out.extend((x0, int(y0) + top, x1, int(y0) + bottom) for top, bottom in parts)
                     continue
                 if y1 - y0 > tallest:
-                    line = trim_to_line(grey, params.min_line_height * page_char, tallest)
+                    line = trim_to_line(
+                        grey, params.min_line_height * page_char, tallest, params.max_letter_height * page_char
+                    )
                     if line is not None:
                         out.append((x0, int(y0) + line[0], x1, int(y0) + line[1]))
                         continue
