@@ -426,7 +426,8 @@ def mark_letter(
         return chosen
     letter, weight = max(weighed.items(), key=lambda item: item[1])
     ruled_out = not chosen.char.isascii() and weighed.get(chosen.char, 1.0) / total < MARK_RULED_OUT_PROBABILITY
-    if _mostly_unreadable(read.char, alphabet, unreadable):
+    guessing = _mostly_unreadable(read.char, alphabet, unreadable)
+    if guessing:
         bar = MARK_GUESS_PROBABILITY
     elif alphabet is not None and read.char in alphabet.national:
         bar = MARK_OVERRULE_PROBABILITY
@@ -435,7 +436,7 @@ def mark_letter(
     sure = weight / total >= bar or ruled_out
     if letter == chosen.char or not sure or letter.isascii() or not fits(letter, alphabet):
         if not chosen.char.isascii():
-            return _confirmed(read, chosen, letter, weight / total, alphabet, unreadable)
+            return chosen if guessing else _confirmed(read, chosen, letter, weight / total)
         marked = sum(w for other, w in weighed.items() if not other.isascii() and fits(other, alphabet))
         if marked / total >= MARK_DOUBT_PROBABILITY and chosen.confidence > 1.0 - marked / total:
             # The image says a mark the plain reading lacks may be there: the letter stays as
@@ -448,19 +449,16 @@ def mark_letter(
     return OcrChar(letter, confidence, others, read.distribution, read.marks)
 
 
-def _confirmed(
-    read: OcrChar, chosen: OcrChar, likeliest: str, share: float, alphabet: PageAlphabet | None, unreadable: frozenset[str]
-) -> OcrChar:
+def _confirmed(read: OcrChar, chosen: OcrChar, likeliest: str, share: float) -> OcrChar:
     """`chosen`, a marked letter the recogniser read (`read`), as sure as the mark network
     and the recogniser agree it is when the network's `likeliest` letter is it with at least
     MARK_CONFIRM_PROBABILITY of the (weighed) `share`: the recogniser's doubt about its marks
     (doubt_marks) is then answered by a second reading of them. Not a letter taken from the
     recogniser's runners-up ('ŁÓDŻ' for 'ŁÓDŹ' at low resolution: 'Z' read, 'Ż' a runner-up
-    the network also saw), nor where the page prints letters of its base the recogniser
-    cannot output (Vietnamese: the network is their only reader)."""
+    the network also saw). The caller asks it only where the recogniser can output most of
+    the page's letters of that base (not Vietnamese vowels: the network is their only
+    reader)."""
     if likeliest != chosen.char or read.char != chosen.char or share < MARK_CONFIRM_PROBABILITY:
-        return chosen
-    if _mostly_unreadable(read.char, alphabet, unreadable):
         return chosen
     confidence = min(share, base_confidence(read))
     if confidence <= chosen.confidence:
